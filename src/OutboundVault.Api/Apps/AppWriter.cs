@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using OutboundVault.Security;
+
+namespace OutboundVault.Apps;
+
+/// <summary>
+/// Writes a validated request onto an app. Update replaces every field with what the body holds (absent
+/// or null clears it, the SDKs' "update overrides all fields"), except the client secret, which a
+/// missing or null value keeps, and the app kind, which only an explicit <c>appType</c> changes.
+/// </summary>
+internal static class AppWriter
+{
+    const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public static string NewId() => "OA" + RandomNumberGenerator.GetString(IdAlphabet, 26);
+
+    public static void Apply(AppRequest request, OutboundApp app, SecretProtector protector, bool isCreate)
+    {
+        app.Name = request.Name!.Trim();
+        app.Description = Text(request.Description);
+        app.ClientId = Text(request.ClientId);
+        app.Logo = Text(request.Logo);
+        app.DiscoveryUrl = Text(request.DiscoveryUrl);
+        app.AuthorizationUrl = Text(request.AuthorizationUrl);
+        app.AuthorizationUrlParams = Params(request.AuthorizationUrlParams);
+        app.TokenUrl = Text(request.TokenUrl);
+        app.TokenUrlParams = Params(request.TokenUrlParams);
+        app.RevocationUrl = Text(request.RevocationUrl);
+        app.DefaultScopes = Strings(request.DefaultScopes);
+        app.DefaultRedirectUrl = Text(request.DefaultRedirectUrl);
+        app.CallbackDomain = Text(request.CallbackDomain);
+        app.Pkce = request.Pkce ?? false;
+        app.AccessType = Text(request.AccessType);
+        app.Prompt = Strings(request.Prompt);
+        app.UseDcr = request.UseDcr ?? false;
+        app.DcrUrl = Text(request.DcrUrl);
+        app.TenantId = Text(request.TenantId);
+        app.TemplateId = Text(request.TemplateId);
+        app.TokenEndpointAuthMethod = Text(request.TokenEndpointAuthMethod);
+        if (Text(request.AppType) is { } explicitType) app.AppType = explicitType;
+        else if (isCreate) app.AppType = app.AuthorizationUrl is null && app.TokenUrl is null && app.DiscoveryUrl is null ? AppTypes.ApiKey : AppTypes.OAuth;
+        // null keeps the stored secret; "" clears it; any other string replaces it.
+        if (request.ClientSecret is not null)
+            app.ClientSecretCipher = protector.ProtectOptional(request.ClientSecret, SecretContext.AppClientSecret(app.Id));
+    }
+
+    static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    static List<string> Strings(List<string>? values) =>
+        values?.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).Distinct(StringComparer.Ordinal).ToList() ?? [];
+
+    static List<UrlParam> Params(List<UrlParamInput>? values) =>
+        values?.Select(p => new UrlParam(p.EffectiveKey!.Trim(), p.Value ?? "")).ToList() ?? [];
+}

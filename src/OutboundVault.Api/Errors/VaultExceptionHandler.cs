@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace OutboundVault.Errors;
+
+/// <summary>
+/// Turns every exception into a Descope error body. Body-binding failures arrive as
+/// <see cref="BadHttpRequestException"/> because route handlers are set to throw on bad requests.
+/// Exception messages from parsers can quote request bytes, so only our own wording reaches the caller.
+/// </summary>
+internal sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (error, message) = Translate(exception);
+        if (error.Status >= 500)
+        {
+            // The exception type and stack only: messages of foreign exceptions are not trusted to be secret-free.
+            logger.LogError("Request failed with {ExceptionType} at {StackTrace}", exception.GetType().FullName, exception.StackTrace);
+        }
+        if (context.Response.HasStarted) return false;
+        context.Response.Clear();
+        context.Response.StatusCode = error.Status;
+        await context.Response.WriteAsJsonAsync(DescopeError.From(error, message), ct);
+        return true;
+    }
+
+    internal static (VaultError Error, string Message) Translate(Exception exception) => exception switch
+    {
+        VaultException vault => (vault.Error, vault.Message),
+        BadHttpRequestException { StatusCode: 413 } => (VaultError.PayloadTooLarge, "The request body is larger than the vault accepts"),
+        BadHttpRequestException { StatusCode: 415 } => (VaultError.BadRequest, "Content-Type must be application/json"),
+        BadHttpRequestException bad when FindJsonError(bad) is { } json => (VaultError.BadRequest, DescribeJson(json)),
+        BadHttpRequestException bad when bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
+            => (VaultError.MissingArgument, "A JSON request body is required"),
+        BadHttpRequestException { StatusCode: 405 } => (VaultError.MethodNotAllowed, "Method not allowed"),
+        BadHttpRequestException => (VaultError.BadRequest, "The request could not be read"),
+        _ => (VaultError.Internal, "The vault could not complete the request"),
+    };
+
+    static JsonException? FindJsonError(Exception e)
+    {
+        for (var current = e.InnerException; current is not null; current = current.InnerException)
+            if (current is JsonException json) return json;
+        return null;
+    }
+
+    static string DescribeJson(JsonException json) => json.Path is { Length: > 1 } path
+        ? $"Request body is not valid: field '{path.TrimStart('$', '.')}' has the wrong type or format"
+        : "Request body is not valid JSON";
+}

@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OutboundVault.Errors;
+
+namespace OutboundVault.Security;
+
+/// <summary>
+/// Accepts <c>Authorization: Bearer &lt;ProjectId&gt;:&lt;ManagementKey&gt;</c>, as every Descope SDK sends it.
+/// Every failure answers the same 401, so the response never tells which part of a guess was right.
+/// </summary>
+internal sealed class ManagementKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    ManagementCredentials credentials)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ManagementKey";
+    public const string ManagementClaim = "outboundvault:management";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (BearerParts.Read(Request) is not { } parts) return Task.FromResult(AuthenticateResult.NoResult());
+        // Node appends its management key after a user token (pid:jwt:key), so the last segment may be the key.
+        var accepted = credentials.Accepts(parts.ProjectId, parts.Rest)
+            || (parts.Rest.Contains(':', StringComparison.Ordinal) && credentials.Accepts(parts.ProjectId, parts.Rest[(parts.Rest.LastIndexOf(':') + 1)..]));
+        if (!accepted) return Task.FromResult(AuthenticateResult.Fail("Invalid management credentials"));
+        var identity = new ClaimsIdentity([new Claim(ManagementClaim, "true"), new Claim("project_id", parts.ProjectId)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteUnauthorized(Context);
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 403;
+        await Response.WriteAsJsonAsync(DescopeError.From(VaultError.Forbidden, "These credentials may not call this route"));
+    }
+
+    public static async Task WriteUnauthorized(HttpContext context)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.StatusCode = 401;
+        await context.Response.WriteAsJsonAsync(DescopeError.From(VaultError.Unauthorized,
+            "Missing or invalid credentials: send Authorization: Bearer <ProjectId>:<ManagementKey>"));
+    }
+}
+
+/// <summary>The two halves of a Descope bearer: the project id, then the key and/or token after the first ':'.</summary>
+public sealed record BearerParts(string ProjectId, string Rest)
+{
+    public static BearerParts? Read(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
+        var value = header["Bearer ".Length..].Trim();
+        var separator = value.IndexOf(':', StringComparison.Ordinal);
+        return separator <= 0 || separator == value.Length - 1 ? null : new BearerParts(value[..separator], value[(separator + 1)..]);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Data;
+
+namespace OutboundVault.Security;
+
+/// <summary>
+/// Loads the accepted management credentials. With no key configured, the first start generates a
+/// project id and one key, keeps only the key's hash in the database (so every instance accepts it),
+/// prints the plaintext once and writes it to <c>DataDirectory/initial-management-key</c> (0600).
+/// </summary>
+internal sealed class ManagementKeyBootstrap(
+    VaultDbContext db, ManagementCredentials credentials, Microsoft.Extensions.Options.IOptions<ManagementOptions> options,
+    Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<ManagementKeyBootstrap> logger)
+{
+    public const string KeyFileName = "initial-management-key";
+    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var configuredKeys = options.Value.Keys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
+        var record = await db.ManagementKeys.AsNoTracking().SingleOrDefaultAsync(r => r.Id == ManagementKeyRecord.InitialId, ct);
+        string? generatedKey = null;
+        if (record is null || (configuredKeys.Count == 0 && record.KeyHash is null))
+        {
+            generatedKey = configuredKeys.Count == 0 ? RandomNumberGenerator.GetString(Alphabet, 48) : null;
+            record = await SaveAsync(record, generatedKey, ct);
+        }
+        var projectId = string.IsNullOrWhiteSpace(options.Value.ProjectId) ? record.ProjectId : options.Value.ProjectId.Trim();
+        var hashes = configuredKeys.Count > 0 ? configuredKeys.Select(k => ManagementCredentials.Hash(k.Trim())) : [record.KeyHash!];
+        credentials.Load(projectId, hashes);
+        if (generatedKey is not null && record.KeyHash == ManagementCredentials.Hash(generatedKey)) Announce(projectId, generatedKey);
+    }
+
+    async Task<ManagementKeyRecord> SaveAsync(ManagementKeyRecord? existing, string? key, CancellationToken ct)
+    {
+        var record = existing ?? new ManagementKeyRecord
+        {
+            ProjectId = options.Value.ProjectId?.Trim() is { Length: > 0 } configured ? configured : "P" + RandomNumberGenerator.GetString(Alphabet, 27),
+            CreatedAt = DateTime.UtcNow,
+        };
+        record.KeyHash = key is null ? null : ManagementCredentials.Hash(key);
+        if (existing is null) db.ManagementKeys.Add(record); else db.ManagementKeys.Update(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return record;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance started at the same moment and won: use its record.
+            db.ChangeTracker.Clear();
+            return await db.ManagementKeys.AsNoTracking().SingleAsync(r => r.Id == ManagementKeyRecord.InitialId, ct);
+        }
+    }
+
+    void Announce(string projectId, string key)
+    {
+        var dataDirectory = database.Value.DataDirectory;
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, KeyFileName);
+        File.Delete(path);
+        PrivateFile.Write(path, $"{projectId}:{key}\n");
+        // Printed once, on purpose, to the console rather than the log pipeline: it is the operator's only copy.
+        Console.WriteLine($"""
+
+            OutboundVault generated a management key (shown once; also written to {path}, read it and delete it):
+              Authorization: Bearer {projectId}:{key}
+
+            """);
+        logger.LogWarning("Generated a management key for project {ProjectId}; its plaintext is in {KeyFile}", projectId, path);
+    }
+}

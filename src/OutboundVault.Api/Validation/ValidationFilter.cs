@@ -1,0 +1,37 @@
+using FluentValidation;
+using OutboundVault.Errors;
+
+namespace OutboundVault.Validation;
+
+/// <summary>
+/// Validates the body argument of type <typeparamref name="T"/> and answers the first failure as a
+/// Descope error: E011002 for a missing argument, E011003 for anything else.
+/// </summary>
+internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var argument = context.Arguments.OfType<T>().FirstOrDefault()
+            ?? throw VaultException.Missing("A JSON request body is required");
+        var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
+        if (result.IsValid) return await next(context);
+        var first = result.Errors[0];
+        var error = first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest;
+        return DescopeError.Result(error, first.ErrorMessage);
+    }
+}
+
+internal static class ValidationFilterExtensions
+{
+    /// <summary>Validates the request body of this endpoint with its registered validator.</summary>
+    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<ValidationFilter<T>>()
+            .ProducesValidationError();
+
+    public static RouteHandlerBuilder ProducesValidationError(this RouteHandlerBuilder builder) =>
+        builder.Produces<DescopeError>(StatusCodes.Status400BadRequest);
+
+    public static IServiceCollection AddValidator<T, TValidator>(this IServiceCollection services)
+        where TValidator : class, IValidator<T> =>
+        services.AddSingleton<IValidator<T>, TValidator>();
+}

@@ -1,0 +1,3 @@
+namespace OutboundVault.Tests.Infrastructure;
+
+public enum DatabaseKind { Sqlite, Postgres }

@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace OutboundVault.Tests.Infrastructure;
+
+/// <summary>
+/// Databases on the throwaway PostgreSQL cluster that ./scripts/test.sh starts. Each fixture gets its
+/// own database, so test classes never see each other's rows.
+/// </summary>
+public static class TestPostgres
+{
+    public const string AdminVariable = "OUTBOUNDVAULT_TEST_PG";
+
+    public static string AdminConnectionString => Environment.GetEnvironmentVariable(AdminVariable) is { Length: > 0 } cs ? cs
+        : throw new InvalidOperationException(
+            $"{AdminVariable} is not set. Run the tests with ./scripts/test.sh, which starts a throwaway PostgreSQL cluster and sets it.");
+
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var name = "ov_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
