@@ -4,7 +4,9 @@ using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Hosting;
 using OutboundVault.Providers;
+using OutboundVault.Refresh;
 using OutboundVault.Security;
+using OutboundVault.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVaultLogging().LimitRequestBodies();
@@ -16,13 +18,16 @@ builder.Services
     .AddVaultSecurity(builder.Configuration)
     .AddProviders(builder.Configuration)
     .AddOutboundApps()
-    .AddConnectFlow()
+    .AddTokenVault()
+    .AddTokenRefresh(builder.Configuration)
+    .AddConnectFlow(builder.Configuration)
     .AddVaultApiDocs()
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 await app.PrepareVaultAsync();
+if (await app.TryRunCommandAsync(args)) return;
 
 app.UseVaultErrors();
 app.UseRequestLogging();
@@ -35,6 +40,9 @@ app.MapVaultApiDocs();
 
 var mgmt = app.MapGroup("/v1/mgmt").RequireAuthorization(SecurityServiceCollectionExtensions.ManagementPolicy);
 mgmt.MapLicense();
-mgmt.MapGroup("/outbound").WithTags("Outbound apps").MapOutboundApps();
+var outbound = mgmt.MapGroup("/outbound");
+outbound.MapGroup("").WithTags("Outbound apps").MapOutboundApps();
+outbound.MapGroup("").WithTags("Tokens").MapTokens();
+app.MapConnect();
 
 app.Run();
