@@ -1,0 +1,82 @@
+namespace OutboundVault.Providers;
+
+// Endpoint resolution from OIDC discovery / RFC 8414 authorization server metadata.
+public sealed partial class ProviderClient
+{
+    private static readonly TimeSpan DiscoveryRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The app's endpoints: its explicit URLs, with the gaps filled from its discovery document when it
+    /// has a discovery URL. Discovery answers are cached per URL for OAuth:DiscoveryCacheLifetime.
+    /// </summary>
+    public async Task<ProviderEndpoints> ResolveEndpointsAsync(ProviderApp app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var authorizationUrl = NullIfBlank(app.AuthorizationUrl);
+        var tokenUrl = NullIfBlank(app.TokenUrl);
+        var revocationUrl = NullIfBlank(app.RevocationUrl);
+        if (NullIfBlank(app.DiscoveryUrl) is not { } discoveryUrl)
+        {
+            return new ProviderEndpoints(authorizationUrl, tokenUrl, revocationUrl);
+        }
+
+        var discovered = await DiscoverAsync(app, discoveryUrl, cancellationToken).ConfigureAwait(false);
+        return new ProviderEndpoints(
+            authorizationUrl ?? discovered.AuthorizationUrl,
+            tokenUrl ?? discovered.TokenUrl,
+            revocationUrl ?? discovered.RevocationUrl);
+    }
+
+    private async Task<ProviderEndpoints> DiscoverAsync(ProviderApp app, string discoveryUrl, CancellationToken cancellationToken)
+    {
+        if (discoveryCache.TryGet(discoveryUrl, out var cached))
+        {
+            return cached;
+        }
+
+        var endpoint = RequireUrl(app, ProviderOperation.Discovery, discoveryUrl, "discovery URL");
+        ProviderEndpoints discovered;
+        try
+        {
+            discovered = await FetchDiscoveryAsync(app, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderException ex) when (ex.Kind == ProviderFailureKind.Transient)
+        {
+            // Discovery is a GET without side effects, so one retry is safe. Token and refresh POSTs are
+            // never retried (see RequestTokenAsync).
+            await Task.Delay(DiscoveryRetryDelay, timeProvider, cancellationToken).ConfigureAwait(false);
+            discovered = await FetchDiscoveryAsync(app, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Failures are not cached: the next call asks again.
+        discoveryCache.Set(discoveryUrl, discovered, options.Value.DiscoveryCacheLifetime);
+        return discovered;
+    }
+
+    private async Task<ProviderEndpoints> FetchDiscoveryAsync(ProviderApp app, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(app, ProviderOperation.Discovery, new HttpRequestMessage(HttpMethod.Get, endpoint),
+            cancellationToken).ConfigureAwait(false);
+        if (!reply.IsSuccess)
+        {
+            // A 4xx here means the discovery URL is wrong, which only the app's owner can fix.
+            var kind = reply.StatusCode is >= 500 or 429 or 408
+                ? ProviderFailureKind.Transient
+                : ProviderFailureKind.Configuration;
+            throw Fail(app, ProviderOperation.Discovery, kind,
+                $"{Describe(endpoint)} answered HTTP {reply.StatusCode} instead of a metadata document",
+                statusCode: reply.StatusCode);
+        }
+
+        using var document = ProviderResponseReader.TryParseObject(reply.Body)
+            ?? throw Fail(app, ProviderOperation.Discovery, ProviderFailureKind.Transient,
+                $"{Describe(endpoint)} did not answer with a JSON metadata document", statusCode: reply.StatusCode);
+        var root = document.RootElement;
+        return new ProviderEndpoints(
+            NullIfBlank(ProviderResponseReader.ReadString(root, "authorization_endpoint")),
+            NullIfBlank(ProviderResponseReader.ReadString(root, "token_endpoint")),
+            NullIfBlank(ProviderResponseReader.ReadString(root, "revocation_endpoint")));
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using OutboundVault.Security;
+
+namespace OutboundVault.Providers;
+
+// Sending and failure translation shared by every provider call.
+public sealed partial class ProviderClient
+{
+    private Task<ProviderReply> PostFormAsync(
+        ProviderApp app, ProviderOperation operation, Uri endpoint, List<KeyValuePair<string, string>> form,
+        bool includeTokenUrlParams, CancellationToken cancellationToken)
+    {
+        if (!ProviderClientAuthentication.IsSupported(app.TokenEndpointAuthMethod))
+        {
+            throw Fail(app, operation, ProviderFailureKind.Configuration,
+                "the token endpoint auth method is not one of client_secret_post, client_secret_basic, none");
+        }
+
+        if (string.IsNullOrEmpty(app.ClientId)
+            && ProviderClientAuthentication.IsBasic(app.TokenEndpointAuthMethod))
+        {
+            throw Fail(app, operation, ProviderFailureKind.Configuration,
+                "client_secret_basic needs a client id");
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
+        ProviderClientAuthentication.Apply(app, form, request);
+        if (includeTokenUrlParams)
+        {
+            // Protocol fields and credentials win: an app's extra parameters must not replace the grant.
+            foreach (var parameter in app.TokenUrlParams ?? [])
+            {
+                if (!form.Exists(field => string.Equals(field.Key, parameter.Key, StringComparison.Ordinal)))
+                {
+                    form.Add(parameter);
+                }
+            }
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        return SendAsync(app, operation, request, cancellationToken);
+    }
+
+    /// <summary>Sends and buffers the answer. Disposes <paramref name="request"/>.</summary>
+    private async Task<ProviderReply> SendAsync(
+        ProviderApp app, ProviderOperation operation, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var ownedRequest = request;
+        var endpoint = request.RequestUri!;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            logger.LogDebug("{Operation} for app {AppId}: {Endpoint} answered HTTP {StatusCode} in {ElapsedMs:0} ms",
+                operation, app.AppId, Describe(endpoint), (int)response.StatusCode,
+                timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            return new ProviderReply((int)response.StatusCode, body);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // The caller gave up; that is not a provider failure.
+        }
+        catch (OperationCanceledException ex)
+        {
+            // HttpClient reports its own timeout as a cancellation; callers need to see a transient failure.
+            throw Fail(app, operation, ProviderFailureKind.Transient,
+                $"{Describe(endpoint)} did not answer within {httpClient.Timeout.TotalSeconds:0.###} s", inner: ex);
+        }
+        catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
+        {
+            throw Fail(app, operation, ProviderFailureKind.Blocked, blocked.Message, inner: blocked);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw Fail(app, operation, ProviderFailureKind.Transient,
+                $"could not reach {Describe(endpoint)} ({ex.HttpRequestError})", inner: ex);
+        }
+    }
+
+    private Uri RequireUrl(ProviderApp app, ProviderOperation operation, string url, string what) =>
+        PrivateNetworkGuard.TryParseHttpUrl(url, out var uri)
+            ? uri
+            : throw Fail(app, operation, ProviderFailureKind.Configuration, $"the {what} is not an absolute http(s) URL");
+
+    private ProviderException StatusFailure(
+        ProviderApp app, ProviderOperation operation, Uri endpoint, int statusCode, string? providerError)
+    {
+        var kind = ProviderFailureClassifier.Classify(statusCode, providerError);
+        var error = providerError is null ? "" : $" ({providerError})";
+        return Fail(app, operation, kind, $"{Describe(endpoint)} answered HTTP {statusCode}{error}",
+            providerError, statusCode);
+    }
+
+    /// <summary>Builds and logs a failure. <paramref name="reason"/> must never contain a secret.</summary>
+    private ProviderException Fail(
+        ProviderApp app, ProviderOperation operation, ProviderFailureKind kind, string reason,
+        string? providerError = null, int? statusCode = null, Exception? inner = null)
+    {
+        var message = $"{operation.Describe()} for app '{app.AppId}' failed: {reason}.";
+        logger.LogWarning("{Operation} for app {AppId} failed ({Kind}): {Reason}", operation, app.AppId, kind, reason);
+        return new ProviderException(kind, message, providerError, statusCode, inner);
+    }
+
+    // Scheme, host and path only: a query string could carry an app's API key.
+    private static string Describe(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
+
+    private static PrivateNetworkBlockedException? FindBlocked(Exception exception)
+    {
+        for (var current = exception.InnerException; current is not null; current = current.InnerException)
+        {
+            if (current is PrivateNetworkBlockedException blocked)
+            {
+                return blocked;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record ProviderReply(int StatusCode, string Body)
+    {
+        public bool IsSuccess => StatusCode is >= 200 and < 300;
+    }
+}

@@ -1,0 +1,22 @@
+namespace OutboundVault.Providers;
+
+/// <summary>The provider calls the vault makes; named in every failure message and log line.</summary>
+internal enum ProviderOperation
+{
+    CodeExchange,
+    Refresh,
+    Revocation,
+    Discovery,
+}
+
+internal static class ProviderOperationNames
+{
+    public static string Describe(this ProviderOperation operation) => operation switch
+    {
+        ProviderOperation.CodeExchange => "Code exchange",
+        ProviderOperation.Refresh => "Token refresh",
+        ProviderOperation.Revocation => "Token revocation",
+        ProviderOperation.Discovery => "Discovery",
+        _ => operation.ToString(),
+    };
+}
