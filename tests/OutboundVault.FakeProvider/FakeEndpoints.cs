@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace OutboundVault.FakeProvider;
+
+/// <summary>The fake's routes other than /token.</summary>
+internal static class FakeEndpoints
+{
+    private static readonly string[] ResponseTypes = ["code"];
+    private static readonly string[] GrantTypes = ["authorization_code", "refresh_token"];
+    private static readonly string[] ChallengeMethods = ["S256", "plain"];
+    private static readonly string[] AuthMethods = ["client_secret_post", "client_secret_basic", "none"];
+    private static readonly string[] SubjectTypes = ["public"];
+    private static readonly string[] SigningAlgorithms = ["RS256"];
+
+    public static void Map(WebApplication app, FakeOAuthProvider fake)
+    {
+        app.MapGet("/authorize", (HttpRequest request) => Authorize(request.HttpContext, fake));
+        // HttpRequest rather than HttpContext parameters: a Func<HttpContext, Task<IResult>> would bind as a
+        // RequestDelegate and the result would be discarded.
+        app.MapPost("/token", (HttpRequest request) => FakeTokenEndpoint.HandleAsync(request.HttpContext, fake));
+        app.MapPost("/revoke", (HttpRequest request) => RevokeAsync(request.HttpContext, fake));
+        app.MapGet("/.well-known/openid-configuration", () => Discovery(fake));
+        app.MapGet("/.well-known/oauth-authorization-server", () => Discovery(fake));
+        app.MapGet("/jwks", () => Results.Json(fake.SigningKey.Jwks()));
+        app.MapGet("/stats", () => Results.Json(new
+        {
+            refreshCalls = fake.RefreshCalls,
+            codeExchanges = fake.CodeExchanges,
+            revocations = fake.Revocations,
+            invalidGrants = fake.InvalidGrants,
+            discoveryRequests = fake.DiscoveryRequests,
+            totalRequests = fake.TotalRequests,
+        }));
+    }
+
+    // Auto-approves (or denies) and redirects back like a user clicking "Allow".
+    private static IResult Authorize(HttpContext http, FakeOAuthProvider fake)
+    {
+        var query = http.Request.Query;
+        string? Get(string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+        var redirectUri = Get("redirect_uri");
+        // Never redirect for an unknown client or an unusable redirect_uri (RFC 6749 §4.1.2.1).
+        if (Get("client_id") != fake.Options.ClientId
+            || !Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+        {
+            return Results.BadRequest("unknown client_id or invalid redirect_uri");
+        }
+
+        var state = Get("state");
+        if (Get("response_type") != "code")
+        {
+            return RedirectBack(redirectUri!, state, ("error", "unsupported_response_type"));
+        }
+
+        if (fake.Options.DenyAuthorization)
+        {
+            return RedirectBack(redirectUri!, state, ("error", "access_denied"),
+                ("error_description", "The user denied the request."));
+        }
+
+        var challenge = Get("code_challenge");
+        var method = challenge is null ? null : Get("code_challenge_method") ?? "plain";
+        var code = fake.Grants.IssueCode(fake.Options.ClientId, redirectUri!, challenge, method, Get("scope"));
+        return RedirectBack(redirectUri!, state, ("code", code));
+    }
+
+    private static IResult RedirectBack(string redirectUri, string? state, params (string Name, string Value)[] fields)
+    {
+        var query = fields.Select(field => KeyValuePair.Create(field.Name, (string?)field.Value)).ToList();
+        if (state is not null)
+        {
+            query.Add(KeyValuePair.Create("state", (string?)state));
+        }
+
+        return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, query));
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext http, FakeOAuthProvider fake)
+    {
+        fake.CountRevocation();
+        if (fake.Options.FailRevocation)
+        {
+            return Results.Json(new { error = "server_error" }, statusCode: StatusCodes.Status500InternalServerError);
+        }
+
+        var form = (await http.Request.ReadFormAsync(http.RequestAborted))
+            .ToDictionary(field => field.Key, field => field.Value.ToString(), StringComparer.Ordinal);
+        if (FakeClientAuthenticator.Authenticate(http.Request, form, fake.Options) is null)
+        {
+            return FakeTokenEndpoint.Error(fake, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed.");
+        }
+
+        if (!form.TryGetValue("token", out var token) || token.Length == 0)
+        {
+            return FakeTokenEndpoint.Error(fake, StatusCodes.Status400BadRequest, "invalid_request", "token is required.");
+        }
+
+        // RFC 7009 §2.2: unknown tokens are answered with 200 as well.
+        fake.RecordRevocation(token);
+        fake.Grants.Revoke(token);
+        return Results.Ok();
+    }
+
+    private static IResult Discovery(FakeOAuthProvider fake)
+    {
+        fake.CountDiscoveryRequest();
+        if (fake.TakeDiscoveryFailure())
+        {
+            return Results.StatusCode(StatusCodes.Status500InternalServerError);
+        }
+
+        return Results.Json(new
+        {
+            issuer = fake.Issuer,
+            authorization_endpoint = fake.AuthorizationUrl,
+            token_endpoint = fake.TokenUrl,
+            revocation_endpoint = fake.RevocationUrl,
+            jwks_uri = fake.JwksUrl,
+            response_types_supported = ResponseTypes,
+            grant_types_supported = GrantTypes,
+            code_challenge_methods_supported = ChallengeMethods,
+            token_endpoint_auth_methods_supported = AuthMethods,
+            subject_types_supported = SubjectTypes,
+            id_token_signing_alg_values_supported = SigningAlgorithms,
+        });
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OutboundVault.FakeProvider;
+
+/// <summary>
+/// A fake OAuth 2.0 / OpenID Connect provider on Kestrel at 127.0.0.1, started in-process by tests
+/// (or standalone via Program). Every counter and recorder is thread-safe.
+/// </summary>
+public sealed class FakeOAuthProvider : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<string> revokedTokens = new();
+    private FakeTokenRequest? lastTokenRequest;
+    private int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
+    private int discoveryFailuresLeft;
+
+    private FakeOAuthProvider(WebApplication app, FakeProviderOptions options)
+    {
+        this.app = app;
+        Options = options;
+    }
+
+    public FakeProviderOptions Options { get; }
+
+    /// <summary>http://127.0.0.1:PORT, without a trailing slash. Also the issuer.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public string Issuer => BaseUrl;
+    public string AuthorizationUrl => BaseUrl + "/authorize";
+    public string TokenUrl => BaseUrl + "/token";
+    public string RevocationUrl => BaseUrl + "/revoke";
+    public string DiscoveryUrl => BaseUrl + "/.well-known/openid-configuration";
+    public string AuthorizationServerMetadataUrl => BaseUrl + "/.well-known/oauth-authorization-server";
+    public string JwksUrl => BaseUrl + "/jwks";
+    public string StatsUrl => BaseUrl + "/stats";
+
+    public int RefreshCalls => Volatile.Read(ref refreshCalls);
+    public int CodeExchanges => Volatile.Read(ref codeExchanges);
+    public int Revocations => Volatile.Read(ref revocations);
+    public int InvalidGrants => Volatile.Read(ref invalidGrants);
+    public int DiscoveryRequests => Volatile.Read(ref discoveryRequests);
+
+    /// <summary>Every HTTP request that reached the fake, whatever its path.</summary>
+    public int TotalRequests => Volatile.Read(ref totalRequests);
+
+    /// <summary>Tokens accepted by /revoke, in arrival order.</summary>
+    public IReadOnlyList<string> RevokedTokens => revokedTokens.ToArray();
+
+    public FakeTokenRequest? LastTokenRequest => Volatile.Read(ref lastTokenRequest);
+
+    internal FakeGrantStore Grants { get; } = new();
+    internal FakeSigningKey SigningKey { get; } = new();
+    internal FakeFailureQueue Failures { get; } = new();
+
+    public static Task<FakeOAuthProvider> StartAsync(FakeProviderOptions? options = null) =>
+        StartAsync(options ?? new FakeProviderOptions(), standalone: false);
+
+    internal static async Task<FakeOAuthProvider> StartAsync(FakeProviderOptions options, bool standalone)
+    {
+        var port = ParseLoopbackPort(options.ListenUrl);
+        var builder = WebApplication.CreateSlimBuilder();
+        // The test host's appsettings or environment must not reconfigure the fake (Kestrel endpoints, logging).
+        builder.Configuration.Sources.Clear();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        if (!standalone)
+        {
+            // In a test process, Ctrl+C and SIGTERM belong to the test runner, not to the fake.
+            builder.Services.AddSingleton<IHostLifetime, InProcessLifetime>();
+        }
+
+        var fake = new FakeOAuthProvider(builder.Build(), options);
+        fake.app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref fake.totalRequests);
+            return next(context);
+        });
+        FakeEndpoints.Map(fake.app, fake);
+        await fake.app.StartAsync();
+        // Kestrel reports the port it actually bound when asked for port 0.
+        fake.BaseUrl = fake.app.Urls.First().TrimEnd('/');
+        return fake;
+    }
+
+    /// <summary>The next <paramref name="count"/> token calls fail with <paramref name="failure"/>.</summary>
+    public void FailNext(int count, FakeFailure failure) => Failures.Add(count, failure);
+
+    /// <summary>The next <paramref name="count"/> discovery requests answer 500.</summary>
+    public void FailNextDiscovery(int count) => Interlocked.Add(ref discoveryFailuresLeft, count);
+
+    /// <summary>Seeds a live refresh token for <see cref="FakeProviderOptions.ClientId"/>, as if a user had connected.</summary>
+    public string IssueRefreshToken(string? scope = null) => Grants.IssueRefreshToken(Options.ClientId, scope);
+
+    /// <summary>
+    /// Seeds an authorization code as /authorize would, without the browser round trip. With a
+    /// verifier the code requires PKCE S256.
+    /// </summary>
+    public string IssueAuthorizationCode(string redirectUri, string? codeVerifier = null, string? scope = null)
+    {
+        var challenge = codeVerifier is null
+            ? null
+            : Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(codeVerifier)));
+        return Grants.IssueCode(Options.ClientId, redirectUri, challenge, challenge is null ? null : "S256", scope);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await app.StopAsync(timeout.Token);
+        await app.DisposeAsync();
+        SigningKey.Dispose();
+    }
+
+    internal Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+
+    internal void RecordTokenRequest(FakeTokenRequest request) => Volatile.Write(ref lastTokenRequest, request);
+
+    internal void RecordRevocation(string token) => revokedTokens.Enqueue(token);
+
+    internal void CountGrant(string? grantType)
+    {
+        if (grantType == "refresh_token")
+        {
+            Interlocked.Increment(ref refreshCalls);
+        }
+        else if (grantType == "authorization_code")
+        {
+            Interlocked.Increment(ref codeExchanges);
+        }
+    }
+
+    internal void CountInvalidGrant() => Interlocked.Increment(ref invalidGrants);
+
+    internal void CountRevocation() => Interlocked.Increment(ref revocations);
+
+    internal void CountDiscoveryRequest() => Interlocked.Increment(ref discoveryRequests);
+
+    internal bool TakeDiscoveryFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref discoveryFailuresLeft);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref discoveryFailuresLeft, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+
+    // The fake must never be reachable from outside the machine.
+    private static int ParseLoopbackPort(string listenUrl) =>
+        Uri.TryCreate(listenUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.Host == "127.0.0.1"
+            ? uri.Port
+            : throw new ArgumentException("The fake provider only listens on http://127.0.0.1:PORT.", nameof(listenUrl));
+
+    private sealed class InProcessLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OutboundVault.FakeProvider;
+
+/// <summary>The fake's RS256 key: signs id_tokens and is published (public half only) at /jwks.</summary>
+internal sealed class FakeSigningKey : IDisposable
+{
+    private const string KeyId = "fake-provider-key";
+    private readonly RSA rsa = RSA.Create(2048);
+    private readonly JsonWebTokenHandler handler = new();
+
+    public string CreateIdToken(string issuer, string audience, string subject)
+    {
+        var now = DateTime.UtcNow;
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object> { ["sub"] = subject },
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new SigningCredentials(
+                new RsaSecurityKey(rsa) { KeyId = KeyId }, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    /// <summary>A JWKS document with the public parameters only.</summary>
+    public object Jwks()
+    {
+        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        return new
+        {
+            keys = new[]
+            {
+                new
+                {
+                    kty = "RSA",
+                    use = "sig",
+                    alg = "RS256",
+                    kid = KeyId,
+                    n = Base64UrlEncoder.Encode(parameters.Modulus),
+                    e = Base64UrlEncoder.Encode(parameters.Exponent),
+                },
+            },
+        };
+    }
+
+    public void Dispose() => rsa.Dispose();
+}
