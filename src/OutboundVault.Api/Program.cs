@@ -42,7 +42,7 @@ var mgmt = app.MapGroup("/v1/mgmt").RequireAuthorization(SecurityServiceCollecti
 mgmt.MapLicense();
 var outbound = mgmt.MapGroup("/outbound");
 outbound.MapGroup("").WithTags("Outbound apps").MapOutboundApps();
-outbound.MapGroup("").WithTags("Tokens").MapTokens();
+outbound.MapGroup("").WithTags("Tokens").MapTokens().MapTokenRefresh();
 app.MapConnect();
 
 app.Run();

@@ -9,6 +9,13 @@ public interface ITokenRefresher
     /// <returns>The token to hand out (the stored one, or the freshly refreshed and committed one).</returns>
     /// <exception cref="Errors.VaultException">ReconnectRequired, ProviderFailure, or InvalidRequest when forced without a refresh token.</exception>
     Task<OutboundToken> EnsureFreshAsync(OutboundToken token, bool force, CancellationToken ct);
+
+    /// <summary>
+    /// An upload's <c>verifyRefresh</c>: refreshes the uploaded refresh token at the provider before anything
+    /// is stored and returns the grant carrying the provider's new pair (the uploaded refresh token may
+    /// have just been rotated away). Throws, and nothing is stored, when the provider refuses.
+    /// </summary>
+    Task<Grant> VerifyGrantAsync(Grant grant, CancellationToken ct);
 }
 
 /// <summary>Revokes deleted tokens at their provider (RFC 7009), best-effort and off the caller's path.</summary>
