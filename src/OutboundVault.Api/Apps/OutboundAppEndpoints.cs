@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using OutboundVault.Connect;
+using OutboundVault.Apps.Templates;
 using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Security;
@@ -15,12 +15,15 @@ public static class OutboundAppEndpoints
         .AddValidator<AppRequest, AppRequestValidator>()
         .AddValidator<UpdateAppRequest, UpdateAppRequestValidator>()
         .AddValidator<AppIdRequest, AppIdRequestValidator>()
-        .AddScoped<AppResponses>();
+        .AddValidator<CreateFromTemplateRequest, CreateFromTemplateRequestValidator>()
+        .AddScoped<AppResponses>()
+        .AddScoped<AppCreator>();
 
     public static RouteGroupBuilder MapOutboundApps(this RouteGroupBuilder outbound)
     {
         outbound.MapPost("/app/create", CreateApp).Validate<AppRequest>()
             .WithName("CreateApp").WithSummary("Create an outbound app (fields at the top level)");
+        outbound.MapAppTemplates();
         outbound.MapPost("/app/update", UpdateApp).Validate<UpdateAppRequest>()
             .WithName("UpdateApp").WithSummary("Replace an outbound app's fields; a missing clientSecret keeps the stored one");
         outbound.MapPost("/app/delete", DeleteApp).Validate<AppIdRequest>()
@@ -30,27 +33,8 @@ public static class OutboundAppEndpoints
         return outbound;
     }
 
-    static async Task<Results<Ok<AppEnvelope>, JsonHttpResult<DescopeError>>> CreateApp(
-        AppRequest request, VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var app = new OutboundApp { Id = string.IsNullOrEmpty(request.Id) ? AppWriter.NewId() : request.Id, CreatedAt = now, UpdatedAt = now };
-        if (await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw DuplicateId(app.Id);
-        AppWriter.Apply(request, app, protector, isCreate: true);
-        db.Apps.Add(app);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Two creates with the same id raced past the check above: the loser is told, not overwritten.
-            db.ChangeTracker.Clear();
-            if (await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw DuplicateId(app.Id);
-            throw;
-        }
-        return TypedResults.Ok(new AppEnvelope(responses.For(app)));
-    }
+    static async Task<Ok<AppEnvelope>> CreateApp(AppRequest request, AppCreator creator, CancellationToken ct) =>
+        TypedResults.Ok(new AppEnvelope(await creator.CreateAsync(request, ct)));
 
     static async Task<Ok<AppEnvelope>> UpdateApp(
         UpdateAppRequest request, VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, CancellationToken ct)
@@ -85,8 +69,6 @@ public static class OutboundAppEndpoints
     }
 
     static VaultException NotFound(string id) => VaultException.NotFound($"No outbound app with id '{Shorten(id)}'");
-
-    static VaultException DuplicateId(string id) => VaultException.Conflict($"An outbound app with id '{id}' already exists");
 
     static string Shorten(string id) => id.Length <= 100 ? id : id[..100] + "...";
 }
