@@ -4,6 +4,7 @@ using OutboundVault.Apps.Templates;
 using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Security;
+using OutboundVault.Tokens;
 using OutboundVault.Validation;
 
 namespace OutboundVault.Apps;
@@ -46,10 +47,22 @@ public static class OutboundAppEndpoints
         return TypedResults.Ok(new AppEnvelope(responses.For(app)));
     }
 
-    static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Tokens go with the app by cascade; they are read first (with their ciphertext) so the revoker can
+    /// revoke them at the provider once the delete is committed.
+    /// </summary>
+    static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, CancellationToken ct)
     {
-        var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? throw NotFound(request.Id!) : TypedResults.Ok(EmptyResponse.Instance);
+        List<OutboundToken> tokens;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == request.Id).ToListAsync(ct);
+            var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
+            if (deleted == 0) throw NotFound(request.Id!);
+            await transaction.CommitAsync(ct);
+        }
+        if (tokens.Count > 0) revoker.RevokeDeleted(tokens);
+        return TypedResults.Ok(EmptyResponse.Instance);
     }
 
     static async Task<Ok<AppEnvelope>> LoadApp(string id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>

@@ -1,0 +1,18 @@
+namespace OutboundVault.Tokens;
+
+/// <summary>What counts as "not given" across the SDK dialects.</summary>
+internal static class Arguments
+{
+    /// <summary>
+    /// A query argument: null for absent and empty values, and for node's literal <c>undefined</c>: node builds query strings
+    /// from every argument, so <c>deleteUserTokens(undefined, 'u')</c> arrives as <c>?appId=undefined&amp;userId=u</c>.
+    /// </summary>
+    public static string? Given(string? value) =>
+        string.IsNullOrEmpty(value) || value == "undefined" ? null : value;
+
+    public static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>Scopes as sent, without the nulls and blanks some callers put in lists.</summary>
+    public static List<string> Scopes(IEnumerable<string?>? scopes) =>
+        scopes?.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).Distinct(StringComparer.Ordinal).ToList() ?? [];
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OutboundVault.Tokens;
+
+/// <summary>
+/// Deletes token rows and hands exactly the deleted rows (ciphertext included) to the revoker after the
+/// commit. Rows are removed by id and <see cref="OutboundToken.Version"/>: when a refresh rotated a row
+/// between the read and the delete, the delete is retried with the fresh row, so the revoker sees the
+/// refresh token that was actually live.
+/// </summary>
+internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, ILogger<TokenDeleter> logger)
+{
+    const int Attempts = 5;
+
+    /// <returns>The number of rows deleted.</returns>
+    public async Task<int> DeleteAsync(Func<IQueryable<OutboundToken>, IQueryable<OutboundToken>> filter, CancellationToken ct)
+    {
+        var db = store.Db;
+        for (var attempt = 1; ; attempt++)
+        {
+            var rows = await filter(db.Tokens).ToListAsync(ct);
+            if (rows.Count == 0) return 0;
+            db.Tokens.RemoveRange(rows);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                logger.LogInformation("Token rows changed while being deleted (attempt {Attempt}); deleting the current rows", attempt);
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            revoker.RevokeDeleted(rows);
+            return rows.Count;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OutboundVault.Errors;
+using OutboundVault.Validation;
+
+namespace OutboundVault.Tokens;
+
+/// <summary>Contract rows 7–10: a user's or tenant's token, the latest or the one covering given scopes.</summary>
+internal static class TokenFetchEndpoints
+{
+    public static RouteGroupBuilder MapTokenFetch(this RouteGroupBuilder outbound)
+    {
+        outbound.MapPost("/app/user/token", FetchUserTokenByScopes).Validate<UserTokenFetch>().ProducesFetchErrors()
+            .WithName("FetchUserTokenByScopes")
+            .WithSummary("A user's most recent valid token whose granted scopes include every requested scope");
+        outbound.MapPost("/app/user/token/latest", FetchLatestUserToken).Validate<UserTokenFetch>().ProducesFetchErrors()
+            .WithName("FetchLatestUserToken")
+            .WithSummary("A user's most recently stored or refreshed valid token (only tokens of the given tenant, or of no tenant)");
+        outbound.MapPost("/app/tenant/token", FetchTenantTokenByScopes).Validate<TenantTokenFetch>().ProducesFetchErrors()
+            .WithName("FetchTenantTokenByScopes")
+            .WithSummary("A tenant's most recent valid token whose granted scopes include every requested scope");
+        outbound.MapPost("/app/tenant/token/latest", FetchLatestTenantToken).Validate<TenantTokenFetch>().ProducesFetchErrors()
+            .WithName("FetchLatestTenantToken")
+            .WithSummary("A tenant's most recently stored or refreshed valid token");
+        return outbound;
+    }
+
+    static async Task<Ok<TokenEnvelope>> FetchUserTokenByScopes(UserTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
+        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
+            Arguments.Scopes(request.Scopes), request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+
+    static async Task<Ok<TokenEnvelope>> FetchLatestUserToken(UserTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
+        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
+            [], request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+
+    static async Task<Ok<TokenEnvelope>> FetchTenantTokenByScopes(TenantTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
+        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
+            Arguments.Scopes(request.Scopes), request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+
+    static async Task<Ok<TokenEnvelope>> FetchLatestTenantToken(TenantTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
+        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
+            [], request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+
+    /// <summary>404 for "connect first" or "reconnect", 500 for an unreadable secret, 502 for a provider refusing a refresh.</summary>
+    static RouteHandlerBuilder ProducesFetchErrors(this RouteHandlerBuilder builder) => builder
+        .Produces<DescopeError>(StatusCodes.Status404NotFound)
+        .Produces<DescopeError>(StatusCodes.Status500InternalServerError)
+        .Produces<DescopeError>(StatusCodes.Status502BadGateway);
+}

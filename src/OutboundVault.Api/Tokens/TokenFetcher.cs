@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Errors;
+
+namespace OutboundVault.Tokens;
+
+/// <summary>
+/// The fetch path: one indexed read of the owner's tokens, the selection rule, then the refresh engine's
+/// word on freshness (it refreshes when the token expires within Refresh:MinValidity, or when forced).
+/// </summary>
+internal sealed class TokenFetcher(TokenStore store, ITokenRefresher refresher)
+{
+    public async Task<TokenEnvelope> FetchAsync(
+        string appId, TokenOwner owner, IReadOnlyCollection<string> requiredScopes, FetchOptions? options, string? externalIdentifier, CancellationToken ct)
+    {
+        var candidates = await store.ListForOwnerAsync(appId, owner, ct);
+        var (token, onlyDead) = TokenSelection.Pick(candidates, requiredScopes, externalIdentifier);
+        if (token is null)
+        {
+            throw onlyDead
+                ? new VaultException(VaultError.ReconnectRequired,
+                    $"The token of {owner} for app '{appId}' can no longer be refreshed (the provider refused it): connect again to grant a new one")
+                : await NotFoundAsync(appId, owner, requiredScopes, ct);
+        }
+        var fresh = await refresher.EnsureFreshAsync(token, options?.ForceRefresh == true, ct);
+        return new TokenEnvelope(TokenResponse.For(fresh, store, options?.WithRefreshToken == true));
+    }
+
+    /// <summary>Only on the miss path: telling an unknown app from a missing connection costs one more query.</summary>
+    async Task<VaultException> NotFoundAsync(string appId, TokenOwner owner, IReadOnlyCollection<string> requiredScopes, CancellationToken ct)
+    {
+        if (!await store.Db.Apps.AnyAsync(a => a.Id == appId, ct))
+            return VaultException.NotFound($"No outbound app with id '{appId}'");
+        var scopes = requiredScopes.Count == 0 ? "" : $" with scopes {string.Join(' ', requiredScopes)}";
+        return VaultException.NotFound($"No token of {owner} for app '{appId}'{scopes}: connect first");
+    }
+}

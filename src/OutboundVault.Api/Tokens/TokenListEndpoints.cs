@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Apps;
+using OutboundVault.Data;
+using OutboundVault.Errors;
+using OutboundVault.Validation;
+
+namespace OutboundVault.Tokens;
+
+/// <summary>Contract row 13 (which apps a user is connected to) and the console's token management view.</summary>
+internal static class TokenListEndpoints
+{
+    const int DefaultPageSize = 50, MaxPageSize = 500;
+
+    public static RouteGroupBuilder MapTokenLists(this RouteGroupBuilder outbound)
+    {
+        outbound.MapGet("/apps-with-user-token", ListAppsWithUserToken).ProducesValidationError()
+            .WithName("ListAppsWithUserToken")
+            .WithSummary("Ids of the apps a user holds a valid token for (of the given tenant, or of no tenant)");
+        outbound.MapGet("/app/{appId}/tokens", ListAppTokens).ProducesValidationError().Produces<DescopeError>(StatusCodes.Status404NotFound)
+            .WithName("ListAppTokens")
+            .WithSummary("Token management: a page of an app's tokens, metadata only")
+            .WithDescription(
+                "The tokens held for an app, most recently stored or refreshed first, optionally only those of one user " +
+                "(`userId`) and/or one tenant (`tenantId`; with `userId`, that user's tokens in that tenant). " +
+                $"`page` counts from 0; `pageSize` is 1 to {MaxPageSize} (default {DefaultPageSize}). " +
+                "Each entry describes the grant (owner, kind, status, scopes, expiry, refresh bookkeeping, key id) and whether " +
+                "an access and a refresh token are held. Secrets are never returned: fetch a token through the token routes.");
+        return outbound;
+    }
+
+    /// <summary>
+    /// Valid tokens only: every listed app is one where the matching fetch finds a token. Without tenantId
+    /// only tokens of no tenant count, as for a fetch.
+    /// </summary>
+    static async Task<Ok<AppIdsResponse>> ListAppsWithUserToken(
+        [FromQuery] string? userId, [FromQuery] string? tenantId, VaultDbContext db, CancellationToken ct)
+    {
+        var user = Arguments.Given(userId) ?? throw VaultException.Missing("userId is required");
+        var tenant = Arguments.Given(tenantId) ?? "";
+        var appIds = await db.Tokens.AsNoTracking()
+            .Where(t => t.UserId == user && t.TenantId == tenant && t.Status == TokenStatuses.Valid)
+            .Select(t => t.AppId).Distinct().ToListAsync(ct);
+        return TypedResults.Ok(new AppIdsResponse(appIds.Order(StringComparer.Ordinal).ToList()));
+    }
+
+    static async Task<Ok<TokenPage>> ListAppTokens(
+        string appId, [FromQuery] string? userId, [FromQuery] string? tenantId, [FromQuery] string? page, [FromQuery] string? pageSize,
+        VaultDbContext db, CancellationToken ct)
+    {
+        await OutboundAppEndpoints.Find(db, appId, ct, tracked: false);
+        var pageNumber = Parse(page, "page", 0, int.MaxValue / MaxPageSize, 0);
+        var size = Parse(pageSize, "pageSize", 1, MaxPageSize, DefaultPageSize);
+        var (user, tenant) = (Arguments.Given(userId), Arguments.Given(tenantId));
+        var query = db.Tokens.AsNoTracking().Where(t => t.AppId == appId
+            && (user == null || t.UserId == user)
+            && (tenant == null || t.TenantId == tenant));
+        var total = await query.CountAsync(ct);
+        var tokens = await query.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id)
+            .Skip(pageNumber * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new TokenPage(tokens.Select(TokenMetadata.For).ToList(), total, pageNumber, size));
+    }
+
+    static int Parse(string? value, string field, int min, int max, int fallback)
+    {
+        if (Arguments.Given(value) is not { } text) return fallback;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw VaultException.Invalid($"{field} must be a whole number from {min} to {max}");
+    }
+}

@@ -1,0 +1,110 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Apps;
+using OutboundVault.Errors;
+
+namespace OutboundVault.Tokens;
+
+/// <summary>
+/// Stores uploaded API keys and OAuth tokens (rows 14–19) after checking that the app exists and is of the
+/// matching kind. Batches are all or nothing: every item is checked first, then all are staged and
+/// committed in one SaveChanges (one transaction).
+/// </summary>
+internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
+{
+    public async Task UploadApiKeyAsync(ApiKeyUpload upload, CancellationToken ct)
+    {
+        var appType = await AppTypeAsync(upload.AppId!, ct) ?? throw UnknownApp(upload.AppId!);
+        if (KindMismatch(upload.AppId!, appType, TokenKinds.ApiKey) is { } mismatch) throw VaultException.Invalid(mismatch);
+        await store.SaveAsync(Grant.ApiKey(upload.AppId!, upload.Owner, upload.ApiKey!), ct);
+    }
+
+    public async Task UploadTokenAsync(TokenUpload upload, CancellationToken ct)
+    {
+        var appType = await AppTypeAsync(upload.AppId!, ct) ?? throw UnknownApp(upload.AppId!);
+        if (KindMismatch(upload.AppId!, appType, TokenKinds.OAuth) is { } mismatch) throw VaultException.Invalid(mismatch);
+        var grant = ToGrant(upload);
+        // The provider may rotate the uploaded refresh token while verifying: store the pair it hands back.
+        if (upload.VerifyRefresh == true) grant = await refresher.VerifyGrantAsync(grant, ct);
+        await store.SaveAsync(grant, ct);
+    }
+
+    /// <returns>Every failing item; when there is any, nothing was written.</returns>
+    public async Task<IReadOnlyList<UploadFailure>> UploadBatchAsync<T>(IReadOnlyList<T?> items, IValidator<T> validator, CancellationToken ct)
+        where T : TokenUpload
+    {
+        var failures = new List<(int Index, UploadFailure Failure)>();
+        var valid = new List<(int Index, T Item)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } item)
+            {
+                failures.Add((i, new UploadFailure("", null, null, VaultError.MissingArgument.Code, $"tokens[{i}] is null")));
+                continue;
+            }
+            var result = await validator.ValidateAsync(item, ct);
+            if (result.IsValid)
+            {
+                valid.Add((i, item));
+                continue;
+            }
+            var first = result.Errors[0];
+            var error = first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest;
+            failures.Add((i, Failure(item, i, error, first.ErrorMessage)));
+        }
+
+        var appIds = valid.Select(v => v.Item.AppId!).Distinct(StringComparer.Ordinal).ToList();
+        var appTypes = await store.Db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.AppType, ct);
+        foreach (var (index, item) in valid)
+        {
+            if (!appTypes.TryGetValue(item.AppId!, out var appType))
+                failures.Add((index, Failure(item, index, VaultError.NotFound, $"No outbound app with id '{item.AppId}'")));
+            else if (KindMismatch(item.AppId!, appType, TokenKinds.OAuth) is { } mismatch)
+                failures.Add((index, Failure(item, index, VaultError.InvalidRequest, mismatch)));
+        }
+        if (failures.Count > 0) return failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList();
+
+        foreach (var (_, item) in valid) await store.StageAsync(ToGrant(item), ct);
+        await store.Db.SaveChangesAsync(ct);
+        return [];
+    }
+
+    static UploadFailure Failure(TokenUpload item, int index, VaultError error, string reason)
+    {
+        var (userId, tenantId) = item.OwnerIds;
+        return new UploadFailure(item.AppId ?? "", userId, tenantId, error.Code, $"tokens[{index}]: {reason}");
+    }
+
+    Task<string?> AppTypeAsync(string appId, CancellationToken ct) =>
+        store.Db.Apps.AsNoTracking().Where(a => a.Id == appId).Select(a => a.AppType).FirstOrDefaultAsync(ct);
+
+    static VaultException UnknownApp(string appId) => VaultException.NotFound($"No outbound app with id '{appId}'");
+
+    /// <summary>API keys go to API-key apps and OAuth tokens to OAuth apps; anything else is a caller's mix-up.</summary>
+    static string? KindMismatch(string appId, string appType, string kind) => (appType, kind) switch
+    {
+        (AppTypes.ApiKey, TokenKinds.OAuth) =>
+            $"App '{appId}' is an API-key app: upload its keys with /v1/mgmt/outbound/app/user/apikey/upload or /v1/mgmt/outbound/app/tenant/apikey/upload",
+        (AppTypes.OAuth, TokenKinds.ApiKey) =>
+            $"App '{appId}' is an OAuth app: upload its tokens with /v1/mgmt/outbound/app/user/oauthtoken/upload or /v1/mgmt/outbound/app/tenant/oauthtoken/upload (API keys need an app created with appType 'apikey')",
+        _ => null,
+    };
+
+    /// <summary>
+    /// An upload without an access token gets an expiry in the past, so the refresh engine obtains one at the
+    /// first chance; with one, 0 or no expiry means unknown (refreshed only on forceRefresh).
+    /// </summary>
+    static Grant ToGrant(TokenUpload u) => new(
+        u.AppId!,
+        u.Owner,
+        TokenKinds.OAuth,
+        Arguments.NonEmpty(u.AccessToken),
+        Arguments.NonEmpty(u.RefreshToken),
+        Arguments.NonEmpty(u.AccessTokenType) ?? "Bearer",
+        string.IsNullOrEmpty(u.AccessToken) ? DateTime.UnixEpoch
+            : u.AccessTokenExpiry is > 0 and var seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : null,
+        Arguments.Scopes(u.Scopes),
+        IdTokens.Subject(u.IdToken),
+        Arguments.NonEmpty(u.GrantedBy),
+        Arguments.NonEmpty(u.ExternalIdentifier));
+}
