@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using OutboundVault.Tests.Infrastructure;
+
+namespace OutboundVault.Tests.Tokens;
+
+/// <summary>Apps and tokens for token tests, through the same HTTP routes the SDKs call.</summary>
+public sealed class TokenApi(HttpClient client)
+{
+    public const string Outbound = "/v1/mgmt/outbound";
+
+    /// <summary>
+    /// The discard port on loopback: should anything try to refresh a test token at the provider, the call is
+    /// refused at once and never leaves the machine.
+    /// </summary>
+    public const string LoopbackTokenUrl = "http://127.0.0.1:9/token";
+
+    public HttpClient Client => client;
+
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    /// <summary>A secret-looking value unique to one test, easy to search for in files, dumps and logs.</summary>
+    public static string Secret(string what) => $"{what}-SECRET-{Guid.NewGuid():N}";
+
+    public async Task<string> CreateOAuthApp(string? id = null)
+    {
+        id ??= NewId("oauth");
+        await (await client.PostJson($"{Outbound}/app/create",
+            new { id, name = "OAuth " + id, clientId = "cid", tokenUrl = LoopbackTokenUrl, authorizationUrl = "http://127.0.0.1:9/authorize" }))
+            .ShouldBeOk();
+        return id;
+    }
+
+    public async Task<string> CreateApiKeyApp(string? id = null)
+    {
+        id ??= NewId("keyapp");
+        await (await client.PostJson($"{Outbound}/app/create", new { id, name = "Keys " + id, appType = "apikey" })).ShouldBeOk();
+        return id;
+    }
+
+    public Task<HttpResponseMessage> Post(string route, string json) => client.PostJson($"{Outbound}/{route}", json);
+
+    public Task<HttpResponseMessage> Post(string route, object body) => client.PostJson($"{Outbound}/{route}", body);
+
+    public async Task UploadUserToken(object body) => await (await Post("app/user/oauthtoken/upload", body)).ShouldBeOk();
+
+    public async Task UploadTenantToken(object body) => await (await Post("app/tenant/oauthtoken/upload", body)).ShouldBeOk();
+
+    /// <summary>The <c>token</c> object of a successful fetch.</summary>
+    public async Task<JsonNode> Fetch(string route, object body) => (await (await Post(route, body)).ShouldBeOk())["token"]!;
+
+    public async Task<JsonNode> Fetch(string route, string json) => (await (await Post(route, json)).ShouldBeOk())["token"]!;
+}
