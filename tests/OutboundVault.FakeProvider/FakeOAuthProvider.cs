@@ -107,6 +107,14 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
         return Grants.IssueCode(Options.ClientId, redirectUri, challenge, challenge is null ? null : "S256", scope);
     }
 
+    /// <summary>
+    /// A user JWT signed with the key published at /jwks, as an identity provider would issue it (the
+    /// fake's discovery document makes it usable as Connect:Jwt:Authority). Defaults: issuer = this fake,
+    /// valid for an hour; an <paramref name="expires"/> in the past makes an expired token.
+    /// </summary>
+    public string CreateUserJwt(string subject, string audience, DateTime? expires = null, string? issuer = null) =>
+        SigningKey.CreateToken(issuer ?? Issuer, audience, subject, expires ?? DateTime.UtcNow.AddHours(1));
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

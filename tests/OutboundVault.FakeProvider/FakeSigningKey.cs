@@ -11,17 +11,22 @@ internal sealed class FakeSigningKey : IDisposable
     private readonly RSA rsa = RSA.Create(2048);
     private readonly JsonWebTokenHandler handler = new();
 
-    public string CreateIdToken(string issuer, string audience, string subject)
+    public string CreateIdToken(string issuer, string audience, string subject) =>
+        CreateToken(issuer, audience, subject, DateTime.UtcNow.AddHours(1));
+
+    /// <summary>An RS256 JWT with this key; an <paramref name="expires"/> in the past makes an expired one.</summary>
+    public string CreateToken(string issuer, string audience, string subject, DateTime expires)
     {
         var now = DateTime.UtcNow;
+        var issuedAt = expires <= now ? expires.AddHours(-1) : now;
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
             Claims = new Dictionary<string, object> { ["sub"] = subject },
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(1),
+            IssuedAt = issuedAt,
+            NotBefore = issuedAt,
+            Expires = expires,
             SigningCredentials = new SigningCredentials(
                 new RsaSecurityKey(rsa) { KeyId = KeyId }, SecurityAlgorithms.RsaSha256),
         });

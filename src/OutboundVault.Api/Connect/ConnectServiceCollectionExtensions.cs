@@ -1,13 +1,34 @@
+using OutboundVault.Validation;
+
 namespace OutboundVault.Connect;
 
 public static class ConnectServiceCollectionExtensions
 {
+    /// <summary>
+    /// The connect flow: section "Connect" (allowed redirect hosts), the flow's services, and forwarded
+    /// headers for callback URIs built from the request. The user-JWT scheme is registered by AddVaultSecurity.
+    /// </summary>
     public static IServiceCollection AddConnectFlow(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
-        return services.AddSingleton<CallbackUris>();
+        services.AddOptions<ConnectOptions>().Bind(configuration.GetSection(ConnectOptions.SectionName));
+        services.AddSingleton<CallbackUris>()
+            .AddSingleton<RedirectUrlPolicy>()
+            .AddSingleton<AuthorizationEndpointGuard>()
+            .AddScoped<PendingConnections>()
+            .AddScoped<ConnectStarter>()
+            .AddScoped<ConnectCallback>()
+            .AddValidator<ConnectRequest, ConnectRequestValidator>();
+        ForwardedHeadersSetup.Register(services);
+        // The callback's URL carries the authorization code and state: the host's "Request starting" line
+        // would log it in full, so that category only logs warnings and up. RequestLogging logs the route.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        return services;
     }
 
     /// <summary>The connect routes (contract rows 20 and 21) and the OAuth callback.</summary>
-    public static WebApplication MapConnect(this WebApplication app) => app;
+    public static WebApplication MapConnect(this WebApplication app)
+    {
+        ConnectEndpoints.Map(app);
+        return app;
+    }
 }

@@ -7,6 +7,8 @@ namespace OutboundVault.Security;
 public static class SecurityServiceCollectionExtensions
 {
     public const string ManagementPolicy = "Management";
+    /// <summary>The connect routes: a management key or a user JWT (Connect:Jwt).</summary>
+    public const string ConnectPolicy = "Connect";
 
     public static IServiceCollection AddVaultSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,11 +23,15 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton<SecretProtector>();
 
         services.AddAuthentication(ManagementKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ManagementKeyAuthenticationHandler>(ManagementKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ManagementKeyAuthenticationHandler>(ManagementKeyAuthenticationHandler.SchemeName, null)
+            .AddUserJwt();
         services.AddAuthorizationBuilder()
             .AddPolicy(ManagementPolicy, p => p
                 .AddAuthenticationSchemes(ManagementKeyAuthenticationHandler.SchemeName)
-                .RequireClaim(ManagementKeyAuthenticationHandler.ManagementClaim));
+                .RequireClaim(ManagementKeyAuthenticationHandler.ManagementClaim))
+            .AddPolicy(ConnectPolicy, p => p
+                .AddAuthenticationSchemes(UserJwtServiceCollectionExtensions.ConnectScheme)
+                .RequireAssertion(c => c.User.HasClaim(x => x.Type is ManagementKeyAuthenticationHandler.ManagementClaim or UserJwtAuthenticationHandler.UserClaim)));
         return services;
     }
 }

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Data;
+using OutboundVault.Errors;
+using OutboundVault.Providers;
+using OutboundVault.Security;
+using OutboundVault.Tokens;
+
+namespace OutboundVault.Connect;
+
+/// <summary>
+/// GET /v1/outbound/oauth/callback: consumes the pending connection named by <c>state</c>, redeems the
+/// code at the token endpoint and stores the grant. Every failure becomes a <see cref="ConnectOutcome"/>
+/// and nothing is stored; the state is spent either way.
+/// </summary>
+internal sealed partial class ConnectCallback(
+    VaultDbContext db, PendingConnections pending, ProviderClient providers, SecretProtector protector, TokenStore tokens,
+    TimeProvider clock, ILogger<ConnectCallback> logger)
+{
+    const int MaxDescriptionLength = 300;
+    static readonly long MaxExpiresIn = (long)TimeSpan.FromDays(36500).TotalSeconds;
+
+    public async Task<ConnectOutcome> CompleteAsync(IQueryCollection query, CancellationToken ct)
+    {
+        var outcome = await RunAsync(query, ct);
+        if (!outcome.Succeeded)
+            logger.LogWarning("Connect callback for app {AppId} failed: {ConnectError}", outcome.AppId ?? "(unknown)", outcome.ErrorCode);
+        return outcome;
+    }
+
+    async Task<ConnectOutcome> RunAsync(IQueryCollection query, CancellationToken ct)
+    {
+        if (Single(query, "state") is not { } state)
+            return ConnectOutcome.Failure(null, ConnectErrors.InvalidState, "The provider sent the browser back without a state; start the connection again");
+        var (found, row) = await pending.ConsumeAsync(ConnectSecrets.HashState(state), ct);
+        if (found == PendingState.Unknown)
+            return ConnectOutcome.Failure(null, ConnectErrors.InvalidState, "This connection is unknown or was already completed; start the connection again");
+        if (found == PendingState.Expired)
+            return ConnectOutcome.Failure(row, ConnectErrors.ExpiredState, "The connection was not completed within 10 minutes; start it again");
+        var connection = row!;
+        if (Single(query, "error") is { } error)
+        {
+            var code = OAuthErrorCode().IsMatch(error) ? error : ConnectErrors.AuthorizationFailed;
+            return ConnectOutcome.Failure(connection, code, ProviderDescription(Single(query, "error_description"), code));
+        }
+        if (Single(query, "code") is not { } authorizationCode)
+            return ConnectOutcome.Failure(connection, ConnectErrors.MissingCode, "The provider sent neither an authorization code nor an error");
+
+        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == connection.AppId, ct);
+        if (app is null) return ConnectOutcome.Failure(connection, ConnectErrors.InvalidState, "The app of this connection was deleted");
+        try
+        {
+            var verifier = protector.UnprotectOptional(connection.CodeVerifierCipher,
+                SecretContext.PendingConnection(connection.StateHash, ConnectStarter.CodeVerifierColumn));
+            var answer = await providers.ExchangeCodeAsync(app.ToProviderApp(protector), authorizationCode, connection.CallbackUri, verifier, ct);
+            var token = await tokens.SaveAsync(ToGrant(connection, answer), ct);
+            logger.LogInformation("Connect completed for app {AppId}, {Owner}: token {TokenId}", app.Id, new TokenOwner(connection.UserId, connection.TenantId), token.Id);
+            return ConnectOutcome.Success(connection);
+        }
+        catch (ProviderException ex)
+        {
+            return ConnectOutcome.Failure(connection, ErrorCodeFor(ex), ex.Message);
+        }
+        catch (VaultException ex)
+        {
+            return ConnectOutcome.Failure(connection, ConnectErrors.ServerError, ex.Message);
+        }
+    }
+
+    Grant ToGrant(PendingConnection connection, ProviderTokenResponse answer)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // An expires_in of 0 or none is "unknown", the same as an upload without expiry.
+        DateTime? expiresAt = answer.ExpiresIn is > 0 and var seconds && seconds <= MaxExpiresIn ? now.AddSeconds(seconds) : null;
+        var scopes = answer.Scopes.Count > 0 ? answer.Scopes : connection.Scopes;
+        return new Grant(connection.AppId, new TokenOwner(connection.UserId, connection.TenantId), TokenKinds.OAuth,
+            answer.AccessToken, answer.RefreshToken, answer.TokenType, expiresAt, scopes,
+            answer.IdTokenSubject, connection.GrantedBy, connection.ExternalIdentifier);
+    }
+
+    static string ErrorCodeFor(ProviderException ex) => ex.Kind switch
+    {
+        ProviderFailureKind.InvalidGrant => ConnectErrors.InvalidGrant,
+        ProviderFailureKind.Rejected => ConnectErrors.TokenRejected,
+        ProviderFailureKind.Blocked => ConnectErrors.ProviderBlocked,
+        ProviderFailureKind.Configuration => ConnectErrors.AppMisconfigured,
+        _ => ConnectErrors.ProviderUnavailable,
+    };
+
+    /// <summary>The provider's own words, shortened and stripped of control characters; a plain default otherwise.</summary>
+    static string ProviderDescription(string? description, string code)
+    {
+        if (string.IsNullOrWhiteSpace(description)) return code == "access_denied" ? "The user did not grant access" : "The provider refused the authorization";
+        var clean = new string(description.Where(c => !char.IsControl(c)).Take(MaxDescriptionLength).ToArray()).Trim();
+        return "The provider said: " + clean;
+    }
+
+    /// <summary>A query value that appears exactly once and is not empty.</summary>
+    static string? Single(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    private static partial Regex OAuthErrorCode();
+}

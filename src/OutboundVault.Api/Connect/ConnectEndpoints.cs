@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OutboundVault.Errors;
+using OutboundVault.Security;
+using OutboundVault.Validation;
+
+namespace OutboundVault.Connect;
+
+/// <summary>The connect routes (contract rows 20 and 21) and the OAuth callback.</summary>
+internal static class ConnectEndpoints
+{
+    public const string UserConnectPath = "/v1/outbound/oauth/connect";
+    // Mapped outside the management group: besides the management key it accepts a user JWT.
+    public const string ManagementConnectPath = "/v1/mgmt/outbound/app/connect";
+
+    public static void Map(WebApplication app)
+    {
+        var connect = app.MapGroup("").WithTags("Connect");
+        connect.MapPost(UserConnectPath, Connect).Validate<ConnectRequest>()
+            .RequireAuthorization(SecurityServiceCollectionExtensions.ConnectPolicy)
+            .WithName("Connect").WithSummary("Start connecting a user or tenant to an outbound app; answers the provider authorization URL")
+            .WithDescription("Bearer <ProjectId>:<user JWT> (the user is the token's sub) or <ProjectId>:<ManagementKey> with userId and/or tenantId in the body.");
+        connect.MapPost(ManagementConnectPath, Connect).Validate<ConnectRequest>()
+            .RequireAuthorization(SecurityServiceCollectionExtensions.ConnectPolicy)
+            .WithName("ConnectApp").WithSummary("Start connecting to an outbound app (same as /v1/outbound/oauth/connect)");
+        connect.MapGet(CallbackUris.CallbackPath, Callback).AllowAnonymous()
+            .WithName("ConnectCallback").WithSummary("Where the provider sends the browser back; redirects with outbound_* markers or shows a result page")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status200OK, contentType: "text/html");
+    }
+
+    static async Task<Ok<ConnectResponse>> Connect(
+        ConnectRequest request, ClaimsPrincipal caller, HttpRequest http, ConnectStarter starter, CancellationToken ct)
+    {
+        var owner = ConnectOwner.Resolve(caller, request);
+        return TypedResults.Ok(new ConnectResponse(await starter.StartAsync(request, owner, http, ct)));
+    }
+
+    static async Task<ConnectResultPage> Callback(HttpRequest http, ConnectCallback callback, CancellationToken ct) =>
+        new(await callback.CompleteAsync(http.Query, ct));
+}

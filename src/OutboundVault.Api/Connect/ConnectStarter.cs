@@ -1,0 +1,72 @@
+using OutboundVault.Apps;
+using OutboundVault.Data;
+using OutboundVault.Errors;
+using OutboundVault.Providers;
+using OutboundVault.Security;
+
+namespace OutboundVault.Connect;
+
+/// <summary>
+/// Starts an authorization-code flow: checks the app and the redirect URL, resolves the provider's
+/// endpoints (discovery), stores the pending connection with its sealed PKCE verifier, and builds the
+/// authorization URL. Every problem is a clear error here, before the user is sent anywhere.
+/// </summary>
+internal sealed class ConnectStarter(
+    VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
+    AuthorizationEndpointGuard guard, PendingConnections pending, TimeProvider clock, ILogger<ConnectStarter> logger)
+{
+    public const string CodeVerifierColumn = "codeVerifier";
+
+    public async Task<string> StartAsync(ConnectRequest request, ConnectOwner owner, HttpRequest http, CancellationToken ct)
+    {
+        var app = await OutboundAppEndpoints.Find(db, request.EffectiveAppId!, ct, tracked: false);
+        if (app.IsApiKey) throw VaultException.Invalid($"App '{app.Id}' is an API-key app: upload the key instead of connecting");
+        if (app.ClientId is null) throw VaultException.Invalid($"App '{app.Id}' has no clientId to send to the provider");
+        var redirectUrl = redirects.Choose(app, request.Options?.RedirectUrl);
+        var endpoints = await ResolveEndpointsAsync(app, ct);
+        var authorizationEndpoint = await guard.CheckAsync(app.Id, endpoints.AuthorizationUrl, ct);
+        if (endpoints.TokenUrl is null) throw VaultException.Invalid($"App '{app.Id}' has no token URL: set tokenUrl or discoveryUrl");
+
+        var requested = request.Options?.Scopes?.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var scopes = requested is { Count: > 0 } ? requested : app.DefaultScopes;
+        var callbackUri = callbacks.For(app, http)!;
+        var state = ConnectSecrets.NewState();
+        var stateHash = ConnectSecrets.HashState(state);
+        var verifier = app.Pkce ? ConnectSecrets.NewCodeVerifier() : null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await pending.AddAsync(new PendingConnection
+        {
+            StateHash = stateHash,
+            AppId = app.Id,
+            UserId = owner.Owner.UserId,
+            TenantId = owner.Owner.TenantId,
+            Scopes = scopes.ToList(),
+            RedirectUrl = redirectUrl,
+            CallbackUri = callbackUri,
+            CodeVerifierCipher = protector.ProtectOptional(verifier, SecretContext.PendingConnection(stateHash, CodeVerifierColumn)),
+            ExternalIdentifier = string.IsNullOrWhiteSpace(request.Options?.ExternalIdentifier) ? null : request.Options.ExternalIdentifier.Trim(),
+            GrantedBy = owner.GrantedBy,
+            CreatedAt = now,
+            ExpiresAt = now + ConnectOptions.PendingLifetime,
+        }, ct);
+        logger.LogInformation("Connect started for app {AppId}, {Owner}", app.Id, owner.Owner);
+        return AuthorizationUrl.Build(authorizationEndpoint, app, callbackUri, scopes, state,
+            verifier is null ? null : ConnectSecrets.S256Challenge(verifier));
+    }
+
+    async Task<ProviderEndpoints> ResolveEndpointsAsync(OutboundApp app, CancellationToken ct)
+    {
+        try
+        {
+            return await providers.ResolveEndpointsAsync(app.ToProviderApp(protector), ct);
+        }
+        catch (ProviderException ex) when (ex.Kind is ProviderFailureKind.Blocked or ProviderFailureKind.Configuration)
+        {
+            throw VaultException.Invalid(ex.Message);
+        }
+        catch (ProviderException ex)
+        {
+            throw new VaultException(VaultError.ProviderFailure, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using OutboundVault.Data;
+
+namespace OutboundVault.Connect;
+
+/// <summary>
+/// Pending connections in the database, so a callback can land on any instance. Consuming is a
+/// conditional delete (hash matches and not expired): of two callbacks with the same state, on one
+/// instance or several, exactly one deletes the row and proceeds.
+/// </summary>
+internal sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
+{
+    public async Task AddAsync(PendingConnection connection, CancellationToken ct)
+    {
+        // Opportunistic clean-up: flows abandoned at the provider leave rows behind; the delete is one
+        // indexed range on ExpiresAt and connects are rare, interactive events.
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.PendingConnections.Where(p => p.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+        db.PendingConnections.Add(connection);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Takes the pending connection for a state hash out of the database, once.</summary>
+    public async Task<(PendingState State, PendingConnection? Connection)> ConsumeAsync(string stateHash, CancellationToken ct)
+    {
+        var row = await db.PendingConnections.AsNoTracking().SingleOrDefaultAsync(p => p.StateHash == stateHash, ct);
+        if (row is null) return (PendingState.Unknown, null);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var taken = await db.PendingConnections.Where(p => p.StateHash == stateHash && p.ExpiresAt > now).ExecuteDeleteAsync(ct);
+        if (taken == 1) return (PendingState.Taken, row);
+        if (row.ExpiresAt > now) return (PendingState.Unknown, null); // another callback consumed it first
+        await db.PendingConnections.Where(p => p.StateHash == stateHash).ExecuteDeleteAsync(ct);
+        return (PendingState.Expired, row);
+    }
+}
+
+internal enum PendingState
+{
+    /// <summary>Never issued, or already used (a replay).</summary>
+    Unknown,
+    Expired,
+    Taken,
+}

@@ -1,0 +1,44 @@
+using OutboundVault.FakeProvider;
+using OutboundVault.Tests.Infrastructure;
+
+namespace OutboundVault.Tests.Connect;
+
+/// <summary>
+/// A vault set up for connect tests: a public base URL that is never contacted (tests read redirects
+/// rather than follow them), an identity provider for user JWTs (a fake provider's key and discovery
+/// document) and one extra allowed redirect host.
+/// </summary>
+public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind), IAsyncLifetime
+{
+    public const string Audience = "outboundvault-tests";
+    public const string PublicBaseUrl = "https://vault.example.test";
+    public const string CallbackUri = PublicBaseUrl + "/v1/outbound/oauth/callback";
+    public const string AllowedRedirectHost = "allowed.example.test";
+
+    public FakeOAuthProvider IdentityProvider { get; private set; } = null!;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OAuth:PublicBaseUrl"] = PublicBaseUrl,
+        ["Connect:Jwt:Authority"] = IdentityProvider.Issuer,
+        ["Connect:Jwt:Audience"] = Audience,
+        ["Connect:Jwt:RequireHttpsMetadata"] = "false",
+        ["Connect:AllowedRedirectHosts:0"] = AllowedRedirectHost,
+    };
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        IdentityProvider = await FakeOAuthProvider.StartAsync();
+        await InitializeAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await IdentityProvider.DisposeAsync();
+    }
+}
+
+public sealed class SqliteConnectVault() : ConnectFixture(DatabaseKind.Sqlite);
+
+public sealed class PostgresConnectVault() : ConnectFixture(DatabaseKind.Postgres);
