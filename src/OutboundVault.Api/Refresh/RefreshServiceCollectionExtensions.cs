@@ -1,34 +1,38 @@
-using OutboundVault.Errors;
+using Microsoft.Extensions.Options;
 using OutboundVault.Tokens;
+using OutboundVault.Validation;
 
 namespace OutboundVault.Refresh;
 
 public static class RefreshServiceCollectionExtensions
 {
-    // INTERIM: the refresh engine replaces these two registrations (see the refresh issue).
+    /// <summary>
+    /// The refresh engine: <see cref="RefreshOptions"/> (section "Refresh", validated on start), the
+    /// coordinator behind <see cref="ITokenRefresher"/>, the background worker, and revocation of deleted
+    /// tokens behind <see cref="ITokenRevoker"/>.
+    /// </summary>
     public static IServiceCollection AddTokenRefresh(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
-        services.AddScoped<ITokenRefresher, InterimRefresher>();
-        services.AddSingleton<ITokenRevoker, InterimRevoker>();
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RefreshOptions>().Bind(configuration.GetSection(RefreshOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RefreshOptions>, RefreshOptionsValidator>();
+
+        services.AddSingleton<LeasedRefresh>();
+        services.AddSingleton<RefreshCoordinator>();
+        services.AddSingleton<ITokenRefresher, TokenRefresher>();
+        services.AddSingleton<RefreshSweep>();
+        services.AddSingleton<RefreshWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefreshWorker>());
+
+        services.AddSingleton<TokenRevocationQueue>();
+        services.AddSingleton<ITokenRevoker>(sp => sp.GetRequiredService<TokenRevocationQueue>());
+        services.AddSingleton<RevocationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationWorker>());
+
+        services.AddValidator<TokenRefreshRequest, TokenRefreshRequestValidator>();
         return services;
     }
 
-    sealed class InterimRefresher : ITokenRefresher
-    {
-        public Task<OutboundToken> EnsureFreshAsync(OutboundToken token, bool force, CancellationToken ct) => force
-            ? throw new VaultException(VaultError.NotConfigured, "Refreshing tokens is not available yet")
-            : Task.FromResult(token);
-
-        public Task<Grant> VerifyGrantAsync(Grant grant, CancellationToken ct) =>
-            throw new VaultException(VaultError.NotConfigured, "Verifying refresh tokens is not available yet");
-    }
-
-    sealed class InterimRevoker : ITokenRevoker
-    {
-        public void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows) { }
-    }
-
     /// <summary>The console's manual refresh: POST /v1/mgmt/outbound/token/refresh.</summary>
-    public static RouteGroupBuilder MapTokenRefresh(this RouteGroupBuilder outbound) => outbound;
+    public static RouteGroupBuilder MapTokenRefresh(this RouteGroupBuilder outbound) => outbound.MapRefreshRoutes();
 }

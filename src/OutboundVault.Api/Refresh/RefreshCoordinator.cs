@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OutboundVault.Data;
+using OutboundVault.Tokens;
+
+namespace OutboundVault.Refresh;
+
+/// <summary>
+/// One refresh per token at a time. In a process, concurrent callers share one task per token; across
+/// instances, the row's lease decides who calls the provider, and everyone else re-reads the row until
+/// the holder has committed (new version) or given up (lease released), then takes what it left.
+/// The shared task runs on the host's lifetime, not on the first caller's request, so a caller who
+/// gives up does not abort the refresh for the others.
+/// </summary>
+internal sealed class RefreshCoordinator
+{
+    static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
+    static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(250);
+
+    readonly ConcurrentDictionary<(string Id, bool Force), Lazy<Task<RefreshResult>>> flights = new();
+    readonly IServiceScopeFactory scopes;
+    readonly LeasedRefresh leased;
+    readonly IOptions<RefreshOptions> options;
+    readonly TimeProvider clock;
+    readonly CancellationToken stopping;
+
+    public RefreshCoordinator(IServiceScopeFactory scopes, LeasedRefresh leased, IOptions<RefreshOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime)
+    {
+        this.scopes = scopes;
+        this.leased = leased;
+        this.options = options;
+        this.clock = clock;
+        stopping = lifetime.ApplicationStopping;
+    }
+
+    /// <summary>
+    /// Refreshes the token unless that is no longer needed: without <paramref name="force"/>, when the row
+    /// is no longer due; with it, when the row changed since the caller read it at <paramref name="seenVersion"/>.
+    /// </summary>
+    public Task<RefreshResult> RefreshAsync(string tokenId, Guid seenVersion, bool force, CancellationToken ct)
+    {
+        var key = (tokenId, force);
+        Lazy<Task<RefreshResult>> mine = null!;
+        mine = new Lazy<Task<RefreshResult>>(() => FlyAsync(key, mine, () => ClaimOrWaitAsync(tokenId, seenVersion, force)));
+        return flights.GetOrAdd(key, mine).Value.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// The worker's path for a row it holds in a batch claim: moves the row to this refresh's own claim
+    /// (renewing the lease) and refreshes. Fetches of the token arriving meanwhile join this refresh.
+    /// </summary>
+    public Task<RefreshResult> RefreshClaimedAsync(string tokenId, string batchClaim, CancellationToken ct)
+    {
+        var key = (tokenId, false);
+        Lazy<Task<RefreshResult>> mine = null!;
+        mine = new Lazy<Task<RefreshResult>>(() => FlyAsync(key, mine, () => RunClaimedAsync(tokenId, batchClaim, ct)));
+        // A fetch already in flight for this token is waiting on our batch lease: run beside it, it will see our commit.
+        return flights.TryAdd(key, mine) ? mine.Value : RunClaimedAsync(tokenId, batchClaim, ct);
+    }
+
+    async Task<RefreshResult> FlyAsync((string, bool) key, Lazy<Task<RefreshResult>> self, Func<Task<RefreshResult>> run)
+    {
+        try
+        {
+            await Task.Yield(); // leave the dictionary before any work, so a synchronous failure cannot strand the entry
+            return await run();
+        }
+        finally
+        {
+            flights.TryRemove(KeyValuePair.Create(key, self));
+        }
+    }
+
+    async Task<RefreshResult> RunClaimedAsync(string tokenId, string batchClaim, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var claim = TokenLeases.NewClaim();
+        if (!await TokenLeases.TransferAsync(db, tokenId, batchClaim, claim, Now(), options.Value.LeaseDuration, ct)) return RefreshResult.Skipped;
+        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, ct);
+        if (row is null) return RefreshResult.NotFound;
+        if (!row.HasRefreshToken || row.Status != TokenStatuses.Valid)
+        {
+            await TokenLeases.ReleaseAsync(db, [tokenId], claim, CancellationToken.None);
+            return RefreshResult.Skipped;
+        }
+        return await leased.RunAsync(row, claim, ct);
+    }
+
+    async Task<RefreshResult> ClaimOrWaitAsync(string tokenId, Guid seenVersion, bool force)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var started = Now();
+        var waited = false;
+        var poll = FirstPoll;
+        while (true)
+        {
+            var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, stopping);
+            if (row is null) return RefreshResult.NotFound;
+            var now = Now();
+            if (row.Status == TokenStatuses.NeedsReconnect) return new RefreshResult(RefreshOutcome.Dead, row, row.LastRefreshError);
+            if (force ? row.Version != seenVersion : !RefreshPolicy.IsDue(row, now, options.Value.MinValidity)) return RefreshResult.Current(row);
+            if (!row.HasRefreshToken) return new RefreshResult(RefreshOutcome.NoRefreshToken, row);
+            // The holder we waited for failed just now: report its failure rather than ask the provider again at once.
+            if (waited && row.LastRefreshErrorAt >= started) return new RefreshResult(RefreshOutcome.Failed, row, row.LastRefreshError);
+
+            if (row.LeaseOwner is null || row.LeaseExpiresAt is null || row.LeaseExpiresAt <= now)
+            {
+                var claim = TokenLeases.NewClaim();
+                if (await TokenLeases.TryClaimAsync(db, tokenId, row.Version, claim, now, options.Value.LeaseDuration, stopping))
+                    return await leased.RunAsync(row, claim, stopping);
+                continue; // someone claimed or changed it between our read and our claim: look again
+            }
+
+            waited = true;
+            await Task.Delay(poll, clock, stopping);
+            poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;
+        }
+    }
+
+    DateTime Now() => clock.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OutboundVault.Connect;
+using OutboundVault.Data;
+using OutboundVault.Providers;
+using OutboundVault.Security;
+using OutboundVault.Tokens;
+
+namespace OutboundVault.Refresh;
+
+/// <summary>
+/// Drains <see cref="TokenRevocationQueue"/>: revokes each deleted token's refresh token, then its
+/// access token, at the app's RFC 7009 endpoint. Outcomes are logged by token and app id, never with a secret.
+/// </summary>
+internal sealed class RevocationWorker(TokenRevocationQueue queue, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, ILogger<RevocationWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(stoppingToken),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.RevocationConcurrency, CancellationToken = stoppingToken },
+                RevokeAsync);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            if (queue.Reader.Count > 0) logger.LogWarning("Stopping with {Count} deleted tokens not yet revoked at their provider", queue.Reader.Count);
+        }
+    }
+
+    public async ValueTask RevokeAsync(RevocationRequest request, CancellationToken ct)
+    {
+        var token = request.Token;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var app = request.App ?? await services.GetRequiredService<VaultDbContext>().Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == token.AppId, ct);
+            if (app is null)
+            {
+                logger.LogInformation("Token {TokenId} was not revoked: its app {AppId} no longer exists", token.Id, token.AppId);
+                return;
+            }
+            var client = services.GetRequiredService<ProviderClient>();
+            var providerApp = app.ToProviderApp(services.GetRequiredService<SecretProtector>());
+            if ((await client.ResolveEndpointsAsync(providerApp, ct)).RevocationUrl is null)
+            {
+                logger.LogDebug("Token {TokenId} was not revoked: app {AppId} has no revocation endpoint", token.Id, token.AppId);
+                return;
+            }
+            var store = services.GetRequiredService<TokenStore>();
+            // The refresh token first: revoking it ends the grant, and most providers drop its access tokens with it.
+            var refreshRevoked = await TryRevokeAsync(client, providerApp, token, store.ReadRefreshToken(token), "refresh_token", ct);
+            var accessRevoked = await TryRevokeAsync(client, providerApp, token, store.ReadAccessToken(token), "access_token", ct);
+            if (refreshRevoked || accessRevoked)
+                logger.LogInformation("Revoked deleted token {TokenId} of app {AppId} at the provider (refresh token: {Refresh}, access token: {Access})",
+                    token.Id, token.AppId, refreshRevoked, accessRevoked);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var reason = ex is ProviderException ? ex.Message : ex.GetType().Name;
+            logger.LogWarning("Revoking deleted token {TokenId} of app {AppId} failed: {Reason}", token.Id, token.AppId, reason);
+        }
+    }
+
+    async Task<bool> TryRevokeAsync(ProviderClient client, ProviderApp app, OutboundToken token, string? secret, string hint, CancellationToken ct)
+    {
+        if (secret is null) return false;
+        try
+        {
+            await client.RevokeAsync(app, secret, hint, ct);
+            return true;
+        }
+        catch (ProviderException ex)
+        {
+            logger.LogWarning("Revoking the {TokenTypeHint} of deleted token {TokenId} (app {AppId}) failed: {Reason}", hint, token.Id, token.AppId, ex.Message);
+            return false;
+        }
+    }
+}
