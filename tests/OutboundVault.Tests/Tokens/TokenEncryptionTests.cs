@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OutboundVault.Data;
+using OutboundVault.Tests.Infrastructure;
+
+namespace OutboundVault.Tests.Tokens;
+
+/// <summary>Secrets at rest are ciphertext bound to their row: raw storage never shows them, and tampering fails closed.</summary>
+public abstract class TokenEncryptionTests(VaultFixture fixture)
+{
+    readonly TokenApi api = new(fixture.Management);
+
+    async Task Sql(FormattableString sql)
+    {
+        await using var scope = fixture.Vault.Services.CreateAsyncScope();
+        (await scope.ServiceProvider.GetRequiredService<VaultDbContext>().Database.ExecuteSqlAsync(sql)).Should().Be(1);
+    }
+
+    async Task<string> Cipher(string tokenId)
+    {
+        await using var scope = fixture.Vault.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<VaultDbContext>().Tokens.AsNoTracking().SingleAsync(t => t.Id == tokenId)).AccessTokenCipher!;
+    }
+
+    [Fact]
+    public async Task Raw_storage_holds_no_secret_in_plaintext()
+    {
+        var owner = TokenApi.NewId("owner");
+        var secrets = new[] { "client", "access", "refresh", "tenant-access", "apikey", "tenant-apikey" }.ToDictionary(k => k, TokenApi.Secret);
+        var app = TokenApi.NewId("enc");
+        await (await api.Post("app/create", new { id = app, name = "enc", clientSecret = secrets["client"], tokenUrl = TokenApi.LoopbackTokenUrl })).ShouldBeOk();
+        var keys = await api.CreateApiKeyApp();
+        await api.UploadUserToken(new { appId = app, userId = owner, accessToken = secrets["access"], refreshToken = secrets["refresh"] });
+        var batch = await (await api.Post("app/tenant/oauthtoken/batch/upload", new { tokens = new[] { new { appId = app, tenantId = owner, accessToken = secrets["tenant-access"] } } })).ShouldBeOk();
+        batch["failures"]!.AsArray().Should().BeEmpty();
+        await (await api.Post("app/user/apikey/upload", new { appId = keys, userId = owner, apiKey = secrets["apikey"] })).ShouldBeOk();
+        await (await api.Post("app/tenant/apikey/upload", new { appId = keys, tenantId = owner, apiKey = secrets["tenant-apikey"] })).ShouldBeOk();
+        (await api.Fetch("app/user/token/latest", new { appId = app, userId = owner }))["accessToken"]!.GetValue<string>().Should().Be(secrets["access"]);
+
+        var raw = fixture.Kind == DatabaseKind.Sqlite ? ReadSqliteFiles() : await DumpPostgres();
+
+        raw.Should().Contain(owner, "the scan reads the stored rows (owner ids are not secret)");
+        foreach (var (what, secret) in secrets) raw.Should().NotContain(secret, $"the {what} secret is stored encrypted");
+        raw.Should().Contain("v1:", "secrets are stored as versioned envelopes");
+    }
+
+    /// <summary>The database file and its write-ahead log, after a checkpoint so committed rows are in the file.</summary>
+    string ReadSqliteFiles()
+    {
+        var path = Path.Combine(fixture.DataDirectory, "outboundvault.db");
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(FULL);";
+            checkpoint.ExecuteNonQuery();
+        }
+        var text = new StringBuilder();
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            text.Append(Encoding.Latin1.GetString(memory.ToArray()));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>pg_dump of the fixture's database (the server binaries' own, found through pg_config).</summary>
+    async Task<string> DumpPostgres()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(fixture.PostgresConnection);
+        var start = new ProcessStartInfo(Path.Combine(await PgBinDir(), "pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { "--data-only", "--host", cs.Host!, "--port", cs.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", cs.Username!, "--dbname", cs.Database! },
+        };
+        if (!string.IsNullOrEmpty(cs.Password)) start.Environment["PGPASSWORD"] = cs.Password;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        process.ExitCode.Should().Be(0, await error);
+        return await output;
+    }
+
+    static async Task<string> PgBinDir()
+    {
+        using var process = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true })!;
+        var dir = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+        return dir;
+    }
+
+    [Fact]
+    public async Task Tampered_ciphertext_fails_closed_with_the_error_body_and_a_log_line_without_secrets()
+    {
+        var app = await api.CreateOAuthApp();
+        var user = TokenApi.NewId("user");
+        var access = TokenApi.Secret("access");
+        await api.UploadUserToken(new { appId = app, userId = user, accessToken = access });
+        var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();
+
+        var cipher = await Cipher(id);
+        var body = Convert.FromBase64String(cipher[(cipher.LastIndexOf(':') + 1)..]);
+        body[^20] ^= 0x01;
+        var tampered = cipher[..(cipher.LastIndexOf(':') + 1)] + Convert.ToBase64String(body);
+        await Sql($"""UPDATE outbound_tokens SET "AccessTokenCipher" = {tampered} WHERE "Id" = {id}""");
+
+        var response = await api.Post("app/user/token/latest", new { appId = app, userId = user });
+        var error = await response.ShouldBeError(500, "E081520");
+        error["errorMessage"]!.GetValue<string>().Should().Contain("accessToken").And.NotContain(access);
+        fixture.Vault.Logs.Lines.Should().Contain(l => l.Contains("could not be decrypted", StringComparison.Ordinal) && l.Contains(user, StringComparison.Ordinal));
+        fixture.Vault.Logs.All.Should().NotContain(access);
+    }
+
+    [Fact]
+    public async Task A_row_moved_to_another_owner_or_app_fails_closed()
+    {
+        var (app, other) = (await api.CreateOAuthApp(), await api.CreateOAuthApp());
+        var (victim, attacker) = (TokenApi.NewId("victim"), TokenApi.NewId("attacker"));
+        var (access, refresh) = (TokenApi.Secret("access"), TokenApi.Secret("refresh"));
+        await api.UploadUserToken(new { appId = app, userId = victim, accessToken = access, refreshToken = refresh });
+        var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = victim }))["id"]!.GetValue<string>();
+
+        await Sql($"""UPDATE outbound_tokens SET "UserId" = {attacker} WHERE "Id" = {id}""");
+        var moved = await (await api.Post("app/user/token/latest", new { appId = app, userId = attacker, options = new { withRefreshToken = true } })).ShouldBeError(500, "E081520");
+        moved.ToJsonString().Should().NotContain(access).And.NotContain(refresh);
+        await (await api.Post("app/user/token/latest", new { appId = app, userId = victim })).ShouldBeError(404, "E081404");
+
+        await Sql($"""UPDATE outbound_tokens SET "UserId" = {victim}, "TenantId" = {"t1"} WHERE "Id" = {id}""");
+        await (await api.Post("app/user/token/latest", new { appId = app, userId = victim, tenantId = "t1" })).ShouldBeError(500, "E081520");
+
+        await Sql($"""UPDATE outbound_tokens SET "TenantId" = {""}, "AppId" = {other} WHERE "Id" = {id}""");
+        await (await api.Post("app/user/token/latest", new { appId = other, userId = victim })).ShouldBeError(500, "E081520");
+
+        await Sql($"""UPDATE outbound_tokens SET "AppId" = {app} WHERE "Id" = {id}""");
+        (await api.Fetch("app/user/token/latest", new { appId = app, userId = victim }))["accessToken"]!.GetValue<string>().Should().Be(access, "back in its place it opens again");
+        fixture.Vault.Logs.All.Should().NotContain(access).And.NotContain(refresh);
+    }
+
+    [Fact]
+    public async Task A_tampered_refresh_token_fails_only_when_it_is_asked_for()
+    {
+        var app = await api.CreateOAuthApp();
+        var user = TokenApi.NewId("user");
+        await api.UploadUserToken(new { appId = app, userId = user, accessToken = "visible", refreshToken = TokenApi.Secret("refresh") });
+        var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();
+        await Sql($"""UPDATE outbound_tokens SET "RefreshTokenCipher" = {"v1:test1:AAAA"} WHERE "Id" = {id}""");
+
+        (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["accessToken"]!.GetValue<string>().Should().Be("visible");
+        var error = await (await api.Post("app/user/token/latest", new { appId = app, userId = user, options = new { withRefreshToken = true } })).ShouldBeError(500, "E081520");
+        error["errorMessage"]!.GetValue<string>().Should().Contain("refreshToken");
+    }
+}
+
+public sealed class TokenEncryptionTests_Sqlite(SqliteVault fixture) : TokenEncryptionTests(fixture), IClassFixture<SqliteVault>;
+
+public sealed class TokenEncryptionTests_Postgres(PostgresVault fixture) : TokenEncryptionTests(fixture), IClassFixture<PostgresVault>;
