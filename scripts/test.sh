@@ -33,19 +33,27 @@ RESULTS_DIR="$ROOT/artifacts/test-results"
 PG_TMP=""
 PG_BIN=""
 PG_RUN=()
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo -n); fi
 
 # ---------------------------------------------------------------------------------------------
 # Cleanup: always stop the cluster and remove its directory.
 # ---------------------------------------------------------------------------------------------
+POLICY_GUARD=0
+
 cleanup() {
-  local rc=$?
+  local rc=$? pid
   if [[ -n "$PG_TMP" && -d "$PG_TMP" ]]; then
     if [[ -f "$PG_TMP/data/postmaster.pid" ]]; then
-      "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
-        || echo "warning: pg_ctl stop failed (exit $?)" >&2
+      pid="$(head -n1 "$PG_TMP/data/postmaster.pid" 2>/dev/null || true)"
+      if ! "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
+        echo "warning: pg_ctl stop failed; killing postmaster $pid" >&2
+        if [[ "$pid" =~ ^[0-9]+$ ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
+      fi
     fi
     rm -rf "$PG_TMP"
   fi
+  if [[ $POLICY_GUARD -eq 1 ]]; then "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d || true; fi
   return "$rc"
 }
 trap cleanup EXIT
@@ -55,10 +63,6 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 # Installing with apt-get when something is missing.
 # ---------------------------------------------------------------------------------------------
-SUDO=()
-if [[ $(id -u) -ne 0 ]]; then
-  SUDO=(sudo -n)
-fi
 APT_UPDATED=0
 
 apt_install() {
@@ -66,22 +70,30 @@ apt_install() {
   if [[ ${#SUDO[@]} -gt 0 ]] && ! sudo -n true 2>/dev/null; then
     die "need to install $* with apt-get, but not root and passwordless sudo is unavailable"
   fi
+  # apt's output goes to a file, printed only when it fails (a Node install is ~2000 lines).
+  local aptlog rc=0
+  aptlog="$(mktemp "${TMPDIR:-/tmp}/outboundvault-apt.XXXXXX")"
   if [[ $APT_UPDATED -eq 0 ]]; then
-    "${SUDO[@]}" apt-get update -q
+    "${SUDO[@]}" apt-get update -q >"$aptlog" 2>&1 || { cat "$aptlog" >&2; rm -f "$aptlog"; die "apt-get update failed"; }
     APT_UPDATED=1
   fi
   # Keep package maintainer scripts from starting services (e.g. Debian's postgresql package
   # creating and starting a default cluster): this script starts what it needs and nothing else.
-  local guard=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    POLICY_GUARD=1
     printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee /usr/sbin/policy-rc.d >/dev/null
     "${SUDO[@]}" chmod 755 /usr/sbin/policy-rc.d
-    guard=1
   fi
-  local rc=0
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || rc=$?
-  if [[ $guard -eq 1 ]]; then "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d; fi
-  [[ $rc -eq 0 ]] || die "apt-get install $* failed (exit $rc)"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
+    >>"$aptlog" 2>&1 || rc=$?
+  if [[ $POLICY_GUARD -eq 1 ]]; then "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d; POLICY_GUARD=0; fi
+  if [[ $rc -ne 0 ]]; then
+    cat "$aptlog" >&2
+    rm -f "$aptlog"
+    die "apt-get install $* failed (exit $rc)"
+  fi
+  echo "apt-get installed $* ($(grep -c '^Setting up ' "$aptlog" || true) packages set up)"
+  rm -f "$aptlog"
 }
 
 # ---------------------------------------------------------------------------------------------
