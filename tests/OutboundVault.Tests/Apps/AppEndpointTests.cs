@@ -34,6 +34,24 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     }
 
     [Fact]
+    public async Task The_client_secret_never_reaches_responses_or_logs_and_is_sealed_at_rest()
+    {
+        var id = NewId();
+        const string secret = "client-secret-canary-7f3a9";
+        var responses = new List<string>
+        {
+            await (await client.PostJson("/v1/mgmt/outbound/app/create", $$"""{"id":"{{id}}","name":"Canary","clientSecret":"{{secret}}","tokenUrl":"https://p.example.com/t"}""")).Content.ReadAsStringAsync(),
+            await (await client.PostJson("/v1/mgmt/outbound/app/update", $$$"""{"app":{"id":"{{{id}}}","name":"Canary","clientSecret":"{{{secret}}}2"}}""")).Content.ReadAsStringAsync(),
+            await (await client.GetAsync($"/v1/mgmt/outbound/app/{id}")).Content.ReadAsStringAsync(),
+            await (await client.GetAsync("/v1/mgmt/outbound/apps")).Content.ReadAsStringAsync(),
+            await (await client.PostJson("/v1/mgmt/outbound/app/create", $$"""{"id":"{{id}}","name":"Dup","clientSecret":"{{secret}}"}""")).Content.ReadAsStringAsync(),
+        };
+        responses.Should().OnlyContain(r => !r.Contains(secret, StringComparison.Ordinal));
+        fixture.Vault.Logs.All.Should().NotContain(secret);
+        (await RawDatabaseText.ReadAsync(fixture)).Should().NotContain(secret).And.Contain(id, "the scan reads the stored rows");
+    }
+
+    [Fact]
     public async Task Go_create_with_every_key_empty_is_accepted_as_an_api_key_app()
     {
         var app = await Create("""
