@@ -16,7 +16,7 @@ internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protec
     public const string Name = "reencrypt";
     const int Attempts = 3;
 
-    public int BatchSize { get; init; } = 500;
+    public int BatchSize { get; set; } = 500;
 
     public async Task<ReencryptReport> RunAsync(CancellationToken ct)
     {
