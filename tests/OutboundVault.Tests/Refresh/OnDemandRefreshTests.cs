@@ -6,10 +6,10 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Tests.Refresh;
 
 /// <summary>The fetch path: refresh when the token expires within Refresh:MinValidity or on forceRefresh, once.</summary>
-public abstract class OnDemandRefreshTests(VaultFixture fixture)
+public abstract class OnDemandRefreshTests(RefreshVault fixture)
 {
-    static Task<HttpResponseMessage> Fetch(RefreshKit kit, OutboundToken token, bool force = false) =>
-        kit.Management.PostJson($"{RefreshKit.Outbound}/app/user/token/latest",
+    static Task<HttpResponseMessage> Fetch(RefreshKit kit, OutboundToken token, bool force = false, HttpClient? client = null) =>
+        (client ?? kit.Management).PostJson($"{RefreshKit.Outbound}/app/user/token/latest",
             new { appId = kit.AppId, userId = token.UserId, options = new { forceRefresh = force, withRefreshToken = true } });
 
     static async Task<JsonNode> FetchOk(RefreshKit kit, OutboundToken token, bool force = false) =>
@@ -146,8 +146,12 @@ public abstract class OnDemandRefreshTests(VaultFixture fixture)
         var token = await kit.SeedAsync(kit.Now.AddMinutes(-1));
         var original = kit.Secrets(token);
         kit.Fake.FailNext(1, failure);
+        // Only the failing call runs on a vault that gives up after a second; the recovery runs on the default.
+        await using var impatient = fixture.WithProviderTimeout(TimeSpan.FromSeconds(1));
+        using var client = impatient.CreateClient();
+        client.DefaultRequestHeaders.Authorization = kit.Management.DefaultRequestHeaders.Authorization;
 
-        var error = await (await Fetch(kit, token)).ShouldBeError(502, "E081502");
+        var error = await (await Fetch(kit, token, client: client)).ShouldBeError(502, "E081502");
         error["errorMessage"]!.GetValue<string>().Should().Contain(reason).And.Contain("try again later");
         var stored = await kit.ReadAsync(token.Id);
         stored.Status.Should().Be(TokenStatuses.Valid);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,13 +7,12 @@ using OutboundVault.Tests.Providers;
 
 namespace OutboundVault.Tests.Refresh;
 
-/// <summary>A vault whose provider calls give up after 2 s, so timeout tests stay short.</summary>
+/// <summary>The refresh tests' own vault (one per test class and database).</summary>
 public abstract class RefreshVault(DatabaseKind kind) : VaultFixture(kind)
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["OAuth:ProviderTimeout"] = "00:00:02",
-    };
+    /// <summary>Another vault over the same database whose provider calls give up after <paramref name="timeout"/>.</summary>
+    public WebApplicationFactory<Program> WithProviderTimeout(TimeSpan timeout) =>
+        Vault.WithWebHostBuilder(b => b.UseSetting("OAuth:ProviderTimeout", timeout.ToString()));
 }
 
 public sealed class SqliteRefreshVault() : RefreshVault(DatabaseKind.Sqlite);
@@ -21,8 +21,8 @@ public sealed class PostgresRefreshVault() : RefreshVault(DatabaseKind.Postgres)
 
 /// <summary>
 /// A vault on a clock the test moves by hand (the worker's loop stays quiet: Refresh:Interval is an hour;
-/// tests run its iterations themselves). SQLite gets a one-second busy timeout so a locked database
-/// fails an iteration quickly.
+/// tests run its iterations themselves). SQLite gets a five-second busy timeout so a locked database
+/// fails an iteration soon (the default is 30 s).
 /// </summary>
 public abstract class ClockedRefreshVault(DatabaseKind kind) : VaultFixture(kind), IAsyncLifetime
 {
@@ -33,7 +33,7 @@ public abstract class ClockedRefreshVault(DatabaseKind kind) : VaultFixture(kind
     public string SqlitePath => Path.Combine(DataDirectory, "refresh.db");
 
     protected override IReadOnlyDictionary<string, string?> Settings => Kind == DatabaseKind.Sqlite
-        ? new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={SqlitePath};Pooling=True;Default Timeout=1" }
+        ? new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={SqlitePath};Pooling=True;Default Timeout=5" }
         : new Dictionary<string, string?>();
 
     async Task IAsyncLifetime.InitializeAsync()

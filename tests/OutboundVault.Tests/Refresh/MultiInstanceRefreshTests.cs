@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using OutboundVault.FakeProvider;
+using OutboundVault.Tests.Infrastructure;
+
+namespace OutboundVault.Tests.Refresh;
+
+/// <summary>
+/// Two separate server processes over one PostgreSQL database: nothing in process memory can coordinate
+/// them, so only the row lease keeps a refresh single.
+/// </summary>
+public sealed class MultiInstanceRefreshTests(PostgresRefreshVault fixture) : IClassFixture<PostgresRefreshVault>
+{
+    [Fact]
+    public async Task Two_hundred_fetches_split_between_two_processes_make_one_provider_refresh()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromMilliseconds(500) });
+        var token = await kit.SeedAsync(kit.Now.AddMinutes(-5));
+        var original = kit.Secrets(token);
+        var started = await Task.WhenAll(VaultProcess.StartAsync(fixture.PostgresConnection!), VaultProcess.StartAsync(fixture.PostgresConnection!));
+        await using var one = started[0];
+        await using var two = started[1];
+
+        var fetches = Enumerable.Range(0, 200).Select(async i =>
+        {
+            var instance = i % 2 == 0 ? one : two;
+            var response = await instance.Client.PostJson($"{RefreshKit.Outbound}/app/user/token/latest",
+                new { appId = kit.AppId, userId = token.UserId, options = new { withRefreshToken = true } });
+            return (await response.ShouldBeOk())["token"]!;
+        });
+        JsonNode[] tokens = await Task.WhenAll(fetches);
+
+        kit.Fake.RefreshCalls.Should().Be(1);
+        kit.Fake.InvalidGrants.Should().Be(0);
+        var handedOut = tokens.Select(t => t["accessToken"]!.GetValue<string>()).Distinct().ToList();
+        handedOut.Should().ContainSingle().Which.Should().NotBe(original.Access);
+        var (access, refresh) = kit.Secrets(await kit.ReadAsync(token.Id));
+        access.Should().Be(handedOut[0]);
+        refresh.Should().NotBe(original.Refresh, "the rotated refresh token was stored");
+        tokens.Should().OnlyContain(t => t["refreshToken"]!.GetValue<string>() == refresh);
+        foreach (var output in new[] { one.Output, two.Output })
+            output.Should().NotContain(original.Refresh!).And.NotContain(refresh!).And.NotContain(access!);
+    }
+}

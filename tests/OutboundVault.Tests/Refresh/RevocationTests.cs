@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OutboundVault.Data;
+using OutboundVault.FakeProvider;
+using OutboundVault.Refresh;
+using OutboundVault.Tests.Infrastructure;
+
+namespace OutboundVault.Tests.Refresh;
+
+/// <summary>Deleted tokens are revoked at their provider (RFC 7009), off the delete's path and best effort.</summary>
+public abstract class RevocationTests(VaultFixture fixture)
+{
+    static async Task Eventually(Func<bool> condition, string because)
+    {
+        for (var i = 0; i < 400 && !condition(); i++) await Task.Delay(25);
+        condition().Should().BeTrue(because);
+    }
+
+    [Fact]
+    public async Task Deleting_a_token_by_id_revokes_its_refresh_and_access_tokens()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault);
+        var token = await kit.SeedAsync(kit.Now.AddHours(1));
+        var (access, refresh) = kit.Secrets(token);
+
+        await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
+
+        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "both tokens are revoked in the background");
+        kit.Fake.RevokedTokens.Should().Equal(refresh, access);
+        await Eventually(() => fixture.Vault.Logs.All.Contains($"Revoked deleted token {token.Id}", StringComparison.Ordinal), "the outcome is logged");
+        fixture.Vault.Logs.All.Should().NotContain(refresh!).And.NotContain(access!);
+    }
+
+    [Fact]
+    public async Task Deleting_a_users_tokens_by_app_revokes_each_of_them()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault);
+        var first = await kit.SeedAsync(kit.Now.AddHours(1));
+        var second = await kit.SeedAsync(kit.Now.AddHours(1));
+
+        await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/user/tokens?appId={kit.AppId}")).ShouldBeOk();
+
+        await Eventually(() => kit.Fake.RevokedTokens.Count == 4, "two tokens of two rows are revoked");
+        kit.Fake.RevokedTokens.Should().Contain([kit.Secrets(first).Refresh!, kit.Secrets(second).Refresh!]);
+    }
+
+    [Fact]
+    public async Task A_failing_revocation_endpoint_does_not_fail_the_delete()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { FailRevocation = true });
+        var token = await kit.SeedAsync(kit.Now.AddHours(1));
+        var refresh = kit.Secrets(token).Refresh!;
+
+        await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
+
+        (await kit.ExistsAsync(token.Id)).Should().BeFalse();
+        await Eventually(() => kit.Fake.Revocations == 2, "both revocations were attempted");
+        await Eventually(() => fixture.Vault.Logs.All.Contains($"of deleted token {token.Id} (app {kit.AppId}) failed", StringComparison.Ordinal),
+            "the failure is logged");
+        fixture.Vault.Logs.All.Should().NotContain(refresh);
+    }
+
+    [Fact]
+    public async Task An_app_without_a_revocation_endpoint_is_not_called()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault, withRevocation: false);
+        var token = await kit.SeedAsync(kit.Now.AddHours(1));
+        await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
+        await Eventually(() => fixture.Vault.Logs.All.Contains($"Token {token.Id} was not revoked: app {kit.AppId} has no revocation endpoint", StringComparison.Ordinal),
+            "the skip is logged");
+        kit.Fake.Revocations.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Tokens_deleted_with_their_app_are_revoked_when_the_app_is_handed_over()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault);
+        var token = await kit.SeedAsync(kit.Now.AddHours(1));
+        await using var scope = kit.Vault.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var app = await db.Apps.AsNoTracking().SingleAsync(a => a.Id == kit.AppId);
+        var rows = await db.Tokens.AsNoTracking().Where(t => t.AppId == kit.AppId).ToListAsync();
+        await db.Apps.Where(a => a.Id == kit.AppId).ExecuteDeleteAsync();
+
+        kit.Service<TokenRevocationQueue>().RevokeDeleted(rows, app);
+
+        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "the app's endpoint is known from the handed-over app");
+        kit.Fake.RevokedTokens[0].Should().Be(kit.Secrets(token).Refresh);
+    }
+}
+
+public sealed class RevocationTests_Sqlite(SqliteRefreshVault fixture) : RevocationTests(fixture), IClassFixture<SqliteRefreshVault>;
+
+public sealed class RevocationTests_Postgres(PostgresRefreshVault fixture) : RevocationTests(fixture), IClassFixture<PostgresRefreshVault>;
