@@ -51,7 +51,12 @@ internal sealed class UserJwtValidator : IDisposable
             configurations.RequestRefresh();
             result = await handler.ValidateTokenAsync(jwt, await ParametersAsync(ct));
         }
-        if (!result.IsValid) throw Rejected(Describe(result.Exception));
+        if (!result.IsValid)
+        {
+            // The exception type only: IdentityModel messages can quote the token.
+            logger.LogInformation("A user token was rejected ({Failure})", result.Exception?.GetType().Name);
+            throw Rejected(Describe(result.Exception));
+        }
         var subject = (result.SecurityToken as JsonWebToken)?.Subject;
         if (string.IsNullOrWhiteSpace(subject) || subject.Length > AppLimits.OwnerIdLength)
             throw Rejected($"the user token needs a sub claim of 1 to {AppLimits.OwnerIdLength} characters");
@@ -93,7 +98,7 @@ internal sealed class UserJwtValidator : IDisposable
         SecurityTokenInvalidIssuerException => "the user token was not issued by the identity provider in Connect:Jwt:Authority",
         SecurityTokenSignatureKeyNotFoundException => "the user token is signed with a key the identity provider does not publish",
         SecurityTokenInvalidSignatureException => "the user token's signature is not valid",
-        SecurityTokenMalformedException => "the user token is not a well-formed JWT",
+        SecurityTokenMalformedException or ArgumentException => "the user token is not a well-formed JWT",
         _ => "the user token is not valid",
     };
 
