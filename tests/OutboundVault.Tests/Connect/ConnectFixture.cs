@@ -17,9 +17,12 @@ public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind), IA
 
     public FakeOAuthProvider IdentityProvider { get; private set; } = null!;
 
+    /// <summary>False: callback URIs come from the request (a configured "" is refused by the OAuth options).</summary>
+    protected virtual bool UsePublicBaseUrl => true;
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["OAuth:PublicBaseUrl"] = PublicBaseUrl,
+        [UsePublicBaseUrl ? "OAuth:PublicBaseUrl" : "Connect:Unused"] = PublicBaseUrl,
         ["Connect:Jwt:Authority"] = IdentityProvider.Issuer,
         ["Connect:Jwt:Audience"] = Audience,
         ["Connect:Jwt:RequireHttpsMetadata"] = "false",
@@ -42,3 +45,14 @@ public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind), IA
 public sealed class SqliteConnectVault() : ConnectFixture(DatabaseKind.Sqlite);
 
 public sealed class PostgresConnectVault() : ConnectFixture(DatabaseKind.Postgres);
+
+/// <summary>A vault behind a reverse proxy, without OAuth:PublicBaseUrl.</summary>
+public sealed class SqliteProxiedVault() : ConnectFixture(DatabaseKind.Sqlite)
+{
+    protected override bool UsePublicBaseUrl => false;
+}
+
+public sealed class PostgresProxiedVault() : ConnectFixture(DatabaseKind.Postgres)
+{
+    protected override bool UsePublicBaseUrl => false;
+}
