@@ -72,6 +72,9 @@ echo "npm ci: $((SECONDS - t)) s"
 
 PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')"
 BASE_URL="http://127.0.0.1:$PORT"
+# connect.test.mjs serves the identity provider the server trusts for user JWTs on this port.
+IDP_PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')"
+JWT_AUDIENCE="outboundvault-sdk-compat"
 PROJECT_ID="P2sdkcompat000000000000000000"
 MANAGEMENT_KEY="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
 
@@ -85,6 +88,9 @@ t=$SECONDS
   export Management__Keys__0="$MANAGEMENT_KEY"
   export OAuth__AllowPrivateNetworkTargets=true
   export OAuth__PublicBaseUrl="$BASE_URL"
+  export Connect__Jwt__Authority="http://127.0.0.1:$IDP_PORT"
+  export Connect__Jwt__Audience="$JWT_AUDIENCE"
+  export Connect__Jwt__RequireHttpsMetadata=false
   exec dotnet "$DLL" --urls "$BASE_URL"
 ) >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
@@ -126,6 +132,7 @@ test_files=("$SUITE_DIR"/*.test.mjs)
 [[ ${#test_files[@]} -gt 0 ]] || die "no test files in $SUITE_DIR"
 
 VAULT_BASE_URL="$BASE_URL" VAULT_PROJECT_ID="$PROJECT_ID" VAULT_MANAGEMENT_KEY="$MANAGEMENT_KEY" \
+  VAULT_IDP_PORT="$IDP_PORT" VAULT_JWT_AUDIENCE="$JWT_AUDIENCE" \
   node --test "${reporters[@]}" "${test_files[@]}"
 
 OK=1
