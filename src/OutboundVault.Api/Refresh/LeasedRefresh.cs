@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OutboundVault.Apps;
 using OutboundVault.Connect;
 using OutboundVault.Data;
 using OutboundVault.Errors;
@@ -21,7 +22,8 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
     static readonly TimeSpan[] CommitRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
 
     /// <param name="row">The row as read when the claim was taken (same version); this method may modify it.</param>
-    public async Task<RefreshResult> RunAsync(OutboundToken row, string claim, CancellationToken ct)
+    /// <param name="knownApp">The row's app when the caller has it at hand (the worker loads a batch's apps at once).</param>
+    public async Task<RefreshResult> RunAsync(OutboundToken row, string claim, OutboundApp? knownApp, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -31,7 +33,7 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
         ProviderTokenResponse response;
         try
         {
-            var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == row.AppId, ct);
+            var app = knownApp ?? await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == row.AppId, ct);
             if (app is null)
             {
                 await ReleaseQuietlyAsync(db, row.Id, claim);

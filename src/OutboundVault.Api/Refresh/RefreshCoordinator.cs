@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OutboundVault.Apps;
 using OutboundVault.Data;
 using OutboundVault.Tokens;
 
@@ -47,16 +48,17 @@ internal sealed class RefreshCoordinator
     }
 
     /// <summary>
-    /// The worker's path for a row it holds in a batch claim: moves the row to this refresh's own claim
-    /// (renewing the lease) and refreshes. Fetches of the token arriving meanwhile join this refresh.
+    /// The worker's path for a row it holds in a batch claim (<paramref name="row"/> as read under that
+    /// claim): moves the row to this refresh's own claim, renewing the lease, and refreshes. Fetches of
+    /// the token arriving meanwhile join this refresh.
     /// </summary>
-    public Task<RefreshResult> RefreshClaimedAsync(string tokenId, string batchClaim, CancellationToken ct)
+    public Task<RefreshResult> RefreshClaimedAsync(OutboundToken row, string batchClaim, OutboundApp? app, CancellationToken ct)
     {
-        var key = (tokenId, false);
+        var key = (row.Id, false);
         Lazy<Task<RefreshResult>> mine = null!;
-        mine = new Lazy<Task<RefreshResult>>(() => FlyAsync(key, mine, () => RunClaimedAsync(tokenId, batchClaim, ct)));
+        mine = new Lazy<Task<RefreshResult>>(() => FlyAsync(key, mine, () => RunClaimedAsync(row, batchClaim, app, ct)));
         // A fetch already in flight for this token is waiting on our batch lease: run beside it, it will see our commit.
-        return flights.TryAdd(key, mine) ? mine.Value : RunClaimedAsync(tokenId, batchClaim, ct);
+        return flights.TryAdd(key, mine) ? mine.Value : RunClaimedAsync(row, batchClaim, app, ct);
     }
 
     async Task<RefreshResult> FlyAsync((string, bool) key, Lazy<Task<RefreshResult>> self, Func<Task<RefreshResult>> run)
@@ -72,20 +74,16 @@ internal sealed class RefreshCoordinator
         }
     }
 
-    async Task<RefreshResult> RunClaimedAsync(string tokenId, string batchClaim, CancellationToken ct)
+    async Task<RefreshResult> RunClaimedAsync(OutboundToken row, string batchClaim, OutboundApp? app, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
-        var claim = TokenLeases.NewClaim();
-        if (!await TokenLeases.TransferAsync(db, tokenId, batchClaim, claim, Now(), options.Value.LeaseDuration, ct)) return RefreshResult.Skipped;
-        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, ct);
-        if (row is null) return RefreshResult.NotFound;
-        if (!row.HasRefreshToken || row.Status != TokenStatuses.Valid)
+        string claim;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await TokenLeases.ReleaseAsync(db, [tokenId], claim, CancellationToken.None);
-            return RefreshResult.Skipped;
+            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            claim = TokenLeases.NewClaim();
+            if (!await TokenLeases.TransferAsync(db, row.Id, row.Version, batchClaim, claim, Now(), options.Value.LeaseDuration, ct)) return RefreshResult.Skipped;
         }
-        return await leased.RunAsync(row, claim, ct);
+        return await leased.RunAsync(row, claim, app, ct);
     }
 
     async Task<RefreshResult> ClaimOrWaitAsync(string tokenId, Guid seenVersion, bool force)
@@ -110,7 +108,7 @@ internal sealed class RefreshCoordinator
             {
                 var claim = TokenLeases.NewClaim();
                 if (await TokenLeases.TryClaimAsync(db, tokenId, row.Version, claim, now, options.Value.LeaseDuration, stopping))
-                    return await leased.RunAsync(row, claim, stopping);
+                    return await leased.RunAsync(row, claim, knownApp: null, stopping);
                 continue; // someone claimed or changed it between our read and our claim: look again
             }
 

@@ -36,28 +36,30 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
             var claim = TokenLeases.NewClaim();
             await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), o.LeaseDuration, ct);
             var claimed = await db.Tokens.AsNoTracking().Where(t => candidates.Contains(t.Id) && t.LeaseOwner == claim)
-                .OrderBy(t => t.AccessTokenExpiresAt).Select(t => t.Id).ToListAsync(ct);
+                .OrderBy(t => t.AccessTokenExpiresAt).ToListAsync(ct);
+            var appIds = claimed.Select(t => t.AppId).Distinct().ToList();
+            var apps = await db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
             try
             {
                 await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrency, CancellationToken = ct },
-                    async (id, token) =>
+                    async (row, token) =>
                     {
                         try
                         {
-                            var result = await coordinator.RefreshClaimedAsync(id, claim, token);
+                            var result = await coordinator.RefreshClaimedAsync(row, claim, apps.GetValueOrDefault(row.AppId), token);
                             Interlocked.Increment(ref counts[(int)result.Outcome]);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException)
                         {
                             // One bad token must not stop the batch.
                             Interlocked.Increment(ref failures);
-                            logger.LogWarning("Refreshing token {TokenId} failed unexpectedly ({ExceptionType})", id, ex.GetType().Name);
+                            logger.LogWarning("Refreshing token {TokenId} failed unexpectedly ({ExceptionType})", row.Id, ex.GetType().Name);
                         }
                     });
             }
             finally
             {
-                await ReleaseLeftoversAsync(db, claimed, claim);
+                await ReleaseLeftoversAsync(db, claimed.ConvertAll(t => t.Id), claim);
             }
         }
 

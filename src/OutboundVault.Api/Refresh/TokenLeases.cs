@@ -39,11 +39,14 @@ internal static class TokenLeases
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, claim).SetProperty(t => t.LeaseExpiresAt, until), ct);
     }
 
-    /// <summary>Moves one row from the batch claim to a refresh's own claim, renewing the lease for the provider call.</summary>
-    public static async Task<bool> TransferAsync(VaultDbContext db, string id, string from, string to, DateTime now, TimeSpan duration, CancellationToken ct)
+    /// <summary>
+    /// Moves one row from the batch claim to a refresh's own claim, renewing the lease for the provider
+    /// call; only while the row is still at the <paramref name="version"/> the batch read.
+    /// </summary>
+    public static async Task<bool> TransferAsync(VaultDbContext db, string id, Guid version, string from, string to, DateTime now, TimeSpan duration, CancellationToken ct)
     {
         var until = now + duration;
-        return await db.Tokens.Where(t => t.Id == id && t.LeaseOwner == from)
+        return await db.Tokens.Where(t => t.Id == id && t.Version == version && t.LeaseOwner == from)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, to).SetProperty(t => t.LeaseExpiresAt, until), ct) == 1;
     }
 
