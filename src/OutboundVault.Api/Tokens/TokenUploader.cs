@@ -64,7 +64,7 @@ internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
         }
         if (failures.Count > 0) return failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList();
 
-        foreach (var (_, item) in valid) await store.StageAsync(ToGrant(item), ct);
+        await store.StageManyAsync(valid.Select(v => ToGrant(v.Item)).ToList(), ct);
         await store.Db.SaveChangesAsync(ct);
         return [];
     }

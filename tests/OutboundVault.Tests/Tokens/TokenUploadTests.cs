@@ -203,6 +203,23 @@ public abstract class TokenUploadTests(VaultFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_replaces_stored_tokens_with_equal_scopes_like_single_uploads_do()
+    {
+        var app = await api.CreateOAuthApp();
+        await api.UploadUserToken(new { appId = app, userId = "u", accessToken = "stored", scopes = new[] { "b", "a" } });
+        await api.UploadUserToken(new { appId = app, userId = "u", tenantId = "t", accessToken = "other-owner", scopes = new[] { "a", "b" } });
+        var body = await (await api.Post("app/user/oauthtoken/batch/upload",
+            $$"""{"tokens":[{"appId":"{{app}}","userId":"u","accessToken":"replaced","scopes":["a","b"]},{"appId":"{{app}}","userId":"u","accessToken":"added","scopes":["a"]}]}""")).ShouldBeOk();
+        body["failures"]!.AsArray().Should().BeEmpty();
+
+        var rows = await Rows(app);
+        rows.Should().HaveCount(3);
+        rows.Where(r => r.TenantId == "" && r.ScopeKey == "a b").Should().ContainSingle();
+        (await api.Fetch("app/user/token", new { appId = app, userId = "u", scopes = new[] { "b" } }))["accessToken"]!.GetValue<string>().Should().Be("replaced");
+        (await api.Fetch("app/user/token/latest", new { appId = app, userId = "u", tenantId = "t" }))["accessToken"]!.GetValue<string>().Should().Be("other-owner");
+    }
+
+    [Fact]
     public async Task Duplicate_owners_within_a_batch_keep_the_last_item()
     {
         var app = await api.CreateOAuthApp();
