@@ -109,6 +109,19 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
     }
 
     [Fact]
+    public async Task An_unreachable_identity_provider_is_a_provider_failure_not_a_bad_token()
+    {
+        // The discard port on loopback: nothing listens there.
+        var vault = fixture.Start(new Dictionary<string, string?> { ["Connect:Jwt:Authority"] = "http://127.0.0.1:9" });
+        var client = vault.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", $"{VaultFactory.ProjectId}:{Idp.CreateUserJwt("u", ConnectFixture.Audience)}");
+
+        var error = await (await client.PostJson(ConnectDriver.UserConnect, new { appId = "any" })).ShouldBeError(502, "E081502");
+
+        error["errorMessage"]!.GetValue<string>().Should().Contain("Connect:Jwt:Authority");
+    }
+
+    [Fact]
     public async Task A_user_token_does_not_open_the_management_routes()
     {
         var client = UserClient(Idp.CreateUserJwt("jwt-user-4", ConnectFixture.Audience));
