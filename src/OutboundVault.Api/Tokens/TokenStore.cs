@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using OutboundVault.Data;
 using OutboundVault.Security;
 
@@ -135,9 +137,21 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         SecretContext.Token(token.AppId, token.UserId, token.TenantId, column);
 
     /// <summary>An owner's tokens for an app, newest first (the fetch path's one indexed query).</summary>
-    public Task<List<OutboundToken>> ListForOwnerAsync(string appId, TokenOwner owner, CancellationToken ct) =>
-        db.Tokens.AsNoTracking()
-            .Where(t => t.AppId == appId && t.UserId == owner.UserId && t.TenantId == owner.TenantId)
-            .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id)
-            .ToListAsync(ct);
+    public async Task<List<OutboundToken>> ListForOwnerAsync(string appId, TokenOwner owner, CancellationToken ct)
+    {
+        var tokens = new List<OutboundToken>(1);
+        var query = OwnerTokens.GetValue(db.Model, _ => CompileOwnerTokens());
+        await foreach (var token in query(db, appId, owner.UserId, owner.TenantId).WithCancellation(ct)) tokens.Add(token);
+        return tokens;
+    }
+
+    // Every fetch runs this query: compiled, it skips EF's per-call query-cache lookup. A compiled query
+    // is bound to one model, and each provider (and each test host) has its own, hence one per model.
+    static readonly ConditionalWeakTable<IModel, Func<VaultDbContext, string, string, string, IAsyncEnumerable<OutboundToken>>> OwnerTokens = new();
+
+    static Func<VaultDbContext, string, string, string, IAsyncEnumerable<OutboundToken>> CompileOwnerTokens() =>
+        EF.CompileAsyncQuery<VaultDbContext, string, string, string, OutboundToken>((db, appId, userId, tenantId) =>
+            db.Tokens.AsNoTracking()
+                .Where(t => t.AppId == appId && t.UserId == userId && t.TenantId == tenantId)
+                .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id));
 }
