@@ -7,7 +7,9 @@
 #
 # Knobs (environment): BENCH_TOKENS (100000), BENCH_SECONDS per point (15), BENCH_CONNECTIONS
 # ("1 2 4 8 16 32 64"), BENCH_PG_CLIENTS ("4 8 16 32 64"), BENCH_SERVER_ENV (extra KEY=VALUE settings
-# for the server, space-separated, e.g. "Serilog__MinimumLevel__Override__OutboundVault.Requests=Warning").
+# for the server, space-separated, e.g. "Serilog__MinimumLevel__Override__OutboundVault.Requests=Warning"),
+# BENCH_CONNECTION_OPTIONS (appended to the server's Npgsql connection string, e.g.
+# "No Reset On Close=true;Max Auto Prepare=20").
 # Needs: dotnet, node, wrk (installed with apt-get when missing and root), PostgreSQL server binaries.
 set -euo pipefail
 
@@ -92,7 +94,7 @@ log "Starting the server on $BASE_URL"
 (
   cd "$BIN_DIR"
   export DataDirectory="$TMP/data" Database__Provider=Postgres \
-    Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vault" \
+    Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vault;${BENCH_CONNECTION_OPTIONS:-}" \
     Management__ProjectId="$PROJECT_ID" Management__Keys__0="$MGMT_KEY" Encryption__Keys__0="$ENC_KEY" \
     OAuth__AllowPrivateNetworkTargets=true
   for setting in ${BENCH_SERVER_ENV:-}; do export "${setting?}"; done
@@ -119,10 +121,28 @@ echo "{\"phase\":\"loaded\",\"rss_mb\":$(rss_mb VmRSS)}" >>"$RESULTS"
 
 # --- service: wrk sweep ----------------------------------------------------------------------------
 export BENCH_AUTH="$PROJECT_ID:$MGMT_KEY" BENCH_APP="bench-app" BENCH_USERS="$TOKENS"
-run_wrk() { # connections seconds -> JSON line
-  local c=$1 d=$2 out
+PG_POSTMASTER="$(head -n1 "$TMP/pg/data/postmaster.pid")"
+# CPU time (clock ticks) of a process, and of the PostgreSQL cluster (postmaster, live backends, exited ones).
+ticks() { local t; t="$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null)"; echo "${t:-0}"; }
+pg_ticks() {
+  local total pid
+  total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PG_POSTMASTER/stat")
+  for pid in $(pgrep -P "$PG_POSTMASTER"); do total=$((total + $(ticks "$pid" || echo 0))); done
+  echo "$total"
+}
+machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy idle (ticks, all cores)
+run_wrk() { # connections seconds -> JSON line with the server's and the database's CPU per request
+  local c=$1 d=$2 out s0 p0 m0 i0 s1 p1 m1 i1 hz
+  hz=$(getconf CLK_TCK)
+  s0=$(ticks "$SERVER_PID"); p0=$(pg_ticks); read -r m0 i0 < <(machine_busy)
   out="$(wrk -t2 -c"$c" -d"${d}s" --timeout 10s -s "$HERE/fetch-latest.lua" "$BASE_URL")"
-  sed -n 's/^JSON //p' <<<"$out"
+  s1=$(ticks "$SERVER_PID"); p1=$(pg_ticks); read -r m1 i1 < <(machine_busy)
+  sed -n 's/^JSON //p' <<<"$out" | node -e '
+    const [hz, s, p, busy, idle] = process.argv.slice(1).map(Number); let t = "";
+    process.stdin.on("data", (d) => (t += d)).on("end", () => {
+      const r = JSON.parse(t), perRequest = (ticks) => Math.round((ticks / hz) * 1e6 / Math.max(r.requests, 1));
+      console.log(JSON.stringify({ ...r, server_cpu_us: perRequest(s), db_cpu_us: perRequest(p), machine_busy_pct: Math.round(100 * busy / (busy + idle)) }));
+    });' "$hz" "$((s1 - s0))" "$((p1 - p0))" "$((m1 - m0))" "$((i1 - i0))"
 }
 log "Warm-up (10 s at 16 connections)"
 run_wrk 16 10 >/dev/null
@@ -139,19 +159,23 @@ kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 log "pgbench: initialising pgbench_accounts (scale 1 = 100,000 rows)"
 "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 1 -q pgbench >/dev/null 2>&1
 run_pgbench() { # name clients database args... -> JSON line
-  local name=$1 clients=$2 db=$3 out tps p50 p99; shift 3
+  local name=$1 clients=$2 db=$3 out tps p50 p99 p0 p1 count; shift 3
+  p0=$(pg_ticks)
   out="$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$clients" -j 2 -T "$SECONDS_PER_POINT" \
     -l --log-prefix="$TMP/pgb" "$@" "$db" 2>&1)"
+  sleep 1 # let the postmaster reap the pgbench backends, so their CPU time is counted
+  p1=$(pg_ticks)
   tps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | head -n1)"
+  count="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")"
   # Per-transaction latencies (µs, 3rd column) from the pgbench logs, for p50/p99.
   read -r p50 p99 < <(cat "$TMP"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.5)+1], a[int(NR*0.99)+1]}')
   rm -f "$TMP"/pgb.*
-  echo "{\"phase\":\"baseline\",\"name\":\"$name\",\"clients\":$clients,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"tps\":$tps,\"p50_us\":$p50,\"p99_us\":$p99}"
+  echo "{\"phase\":\"baseline\",\"name\":\"$name\",\"clients\":$clients,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"tps\":$tps,\"p50_us\":$p50,\"p99_us\":$p99,\"db_cpu_us\":$(( (p1 - p0) * 1000000 / $(getconf CLK_TCK) / count ))}"
 }
 for c in $PG_CLIENTS; do
   log "pgbench: $c clients"
-  run_pgbench "token row by id" "$c" vault -f "$HERE/token-by-id.sql" | tee -a "$RESULTS"
-  run_pgbench "fetch query (owner index)" "$c" vault -f "$HERE/token-by-owner.sql" | tee -a "$RESULTS"
+  run_pgbench "token row by id" "$c" vault -D tokens="$TOKENS" -f "$HERE/token-by-id.sql" | tee -a "$RESULTS"
+  run_pgbench "fetch query (owner index)" "$c" vault -D tokens="$TOKENS" -f "$HERE/token-by-owner.sql" | tee -a "$RESULTS"
   run_pgbench "pgbench -S (pgbench_accounts)" "$c" pgbench -S | tee -a "$RESULTS"
 done
 

@@ -10,16 +10,17 @@ const load = of('load')[0];
 console.log(`Loaded ${load.tokens} tokens in ${load.seconds} s (${load.per_second} tokens/s through the batch upload API).\n`);
 
 const service = of('service').map((r) => ({ ...r, rps: r.wrk.requests / (r.wrk.duration_us / 1e6) }));
-console.log('| connections | requests/s | p50 ms | p90 ms | p99 ms | errors | server RSS MB | load avg |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| connections | requests/s | p50 ms | p90 ms | p99 ms | errors | server CPU µs/req | PostgreSQL CPU µs/req | machine busy | server RSS MB | load avg |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of service) {
-  console.log(`| ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.wrk.p50_us)} | ${ms(r.wrk.p90_us)} | ${ms(r.wrk.p99_us)} | ${r.wrk.non2xx + r.wrk.socket_errors} | ${r.rss_mb} | ${r.load} |`);
+  const w = r.wrk;
+  console.log(`| ${r.connections} | ${r.rps.toFixed(0)} | ${ms(w.p50_us)} | ${ms(w.p90_us)} | ${ms(w.p99_us)} | ${w.non2xx + w.socket_errors} | ${w.server_cpu_us} | ${w.db_cpu_us} | ${w.machine_busy_pct}% | ${r.rss_mb} | ${r.load} |`);
 }
 
 const baseline = of('baseline');
-console.log('\n| baseline (pgbench, same cluster) | clients | transactions/s | p50 ms | p99 ms | load avg |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const r of baseline) console.log(`| ${r.name} | ${r.clients} | ${r.tps.toFixed(0)} | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${r.load} |`);
+console.log('\n| baseline (pgbench, same cluster) | clients | transactions/s | p50 ms | p99 ms | PostgreSQL CPU µs/tx | load avg |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of baseline) console.log(`| ${r.name} | ${r.clients} | ${r.tps.toFixed(0)} | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${r.db_cpu_us} | ${r.load} |`);
 
 const peak = service.reduce((a, b) => (b.rps > a.rps ? b : a));
 const half = service.reduce((a, b) => (Math.abs(b.rps - peak.rps / 2) < Math.abs(a.rps - peak.rps / 2) ? b : a));
