@@ -65,7 +65,9 @@ internal sealed class RefreshCoordinator
     {
         try
         {
-            await Task.Yield(); // leave the dictionary before any work, so a synchronous failure cannot strand the entry
+            // Hand the task back at once: Lazy.Value holds its lock until this method first yields, and every
+            // other caller of the flight would block a thread on that lock meanwhile.
+            await Task.Yield();
             return await run();
         }
         finally

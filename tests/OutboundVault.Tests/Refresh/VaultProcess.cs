@@ -58,7 +58,8 @@ public sealed class VaultProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DataDirectory"] = dataDirectory,
             ["Database__Provider"] = "Postgres",
-            ["Database__ConnectionString"] = postgresConnection,
+            // A small pool per process keeps two busy processes well inside the cluster's max_connections.
+            ["Database__ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(postgresConnection) { MaxPoolSize = 20 }.ConnectionString,
             ["Management__ProjectId"] = VaultFactory.ProjectId,
             ["Management__Keys__0"] = VaultFactory.ManagementKey,
             ["Encryption__Keys__0"] = VaultFactory.EncryptionKey,
