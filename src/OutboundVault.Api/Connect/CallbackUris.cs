@@ -13,10 +13,13 @@ public sealed class CallbackUris(IOptions<OAuthOptions> options)
 {
     public const string CallbackPath = "/v1/outbound/oauth/callback";
 
-    public string? For(OutboundApp app, HttpRequest? request)
+    public string? For(OutboundApp app, HttpRequest? request) =>
+        app.CallbackDomain is { } domain ? $"https://{domain}{CallbackPath}" : VaultUrl(CallbackPath, request);
+
+    /// <summary>A URL of the vault itself as browsers reach it: <c>OAuth:PublicBaseUrl</c>, else the request's scheme and host.</summary>
+    public string? VaultUrl(string path, HttpRequest? request)
     {
-        if (app.CallbackDomain is { } domain) return $"https://{domain}{CallbackPath}";
-        if (options.Value.PublicBaseUrl is { Length: > 0 } baseUrl) return baseUrl.TrimEnd('/') + CallbackPath;
-        return request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}{CallbackPath}";
+        if (options.Value.PublicBaseUrl is { Length: > 0 } baseUrl) return baseUrl.TrimEnd('/') + path;
+        return request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}{path}";
     }
 }

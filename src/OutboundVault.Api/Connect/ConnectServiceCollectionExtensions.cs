@@ -17,6 +17,8 @@ public static class ConnectServiceCollectionExtensions
             .AddScoped<PendingConnections>()
             .AddScoped<ConnectStarter>()
             .AddScoped<ConnectCallback>()
+            .AddScoped<ApiKeyConnectStarter>()
+            .AddScoped<ApiKeyEntry>()
             .AddValidator<ConnectRequest, ConnectRequestValidator>();
         ForwardedHeadersSetup.Register(services);
         // The callback's URL carries the authorization code and state: the host's "Request starting" line
@@ -25,10 +27,11 @@ public static class ConnectServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The connect routes (contract rows 20 and 21) and the OAuth callback.</summary>
+    /// <summary>The connect routes (contract rows 20 and 21), the OAuth callback and the hosted API-key page.</summary>
     public static WebApplication MapConnect(this WebApplication app)
     {
         ConnectEndpoints.Map(app);
+        ApiKeyPageEndpoints.Map(app);
         return app;
     }
 }

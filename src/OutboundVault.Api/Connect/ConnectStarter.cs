@@ -13,14 +13,16 @@ namespace OutboundVault.Connect;
 /// </summary>
 internal sealed class ConnectStarter(
     VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
-    AuthorizationEndpointGuard guard, PendingConnections pending, TimeProvider clock, ILogger<ConnectStarter> logger)
+    AuthorizationEndpointGuard guard, PendingConnections pending, TimeProvider clock, ILogger<ConnectStarter> logger,
+    ApiKeyConnectStarter apiKeys)
 {
     public const string CodeVerifierColumn = "codeVerifier";
 
     public async Task<string> StartAsync(ConnectRequest request, ConnectOwner owner, HttpRequest http, CancellationToken ct)
     {
         var app = await OutboundAppEndpoints.Find(db, request.EffectiveAppId!, ct, tracked: false);
-        if (app.IsApiKey) throw VaultException.Invalid($"App '{app.Id}' is an API-key app: upload the key instead of connecting");
+        // API-key apps have no provider: the user types the key on the vault's hosted page (ApiKeyConnectStarter.cs).
+        if (app.IsApiKey) return await apiKeys.StartAsync(app, request, owner, http, ct);
         if (app.ClientId is null) throw VaultException.Invalid($"App '{app.Id}' has no clientId to send to the provider");
         var redirectUrl = redirects.Choose(app, request.Options?.RedirectUrl);
         var endpoints = await ResolveEndpointsAsync(app, ct);

@@ -20,6 +20,17 @@ internal sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Reads the pending connection for a state hash and leaves it in place: a page shown before the flow
+    /// completes (browsers prefetch, users reload) must not spend the state.
+    /// </summary>
+    public async Task<(PendingState State, PendingConnection? Connection)> PeekAsync(string stateHash, CancellationToken ct)
+    {
+        var row = await db.PendingConnections.AsNoTracking().SingleOrDefaultAsync(p => p.StateHash == stateHash, ct);
+        if (row is null) return (PendingState.Unknown, null);
+        return (row.ExpiresAt > clock.GetUtcNow().UtcDateTime ? PendingState.Open : PendingState.Expired, row);
+    }
+
     /// <summary>Takes the pending connection for a state hash out of the database, once.</summary>
     public async Task<(PendingState State, PendingConnection? Connection)> ConsumeAsync(string stateHash, CancellationToken ct)
     {
@@ -39,5 +50,8 @@ internal enum PendingState
     /// <summary>Never issued, or already used (a replay).</summary>
     Unknown,
     Expired,
+    /// <summary>Usable and still in the database (<see cref="PendingConnections.PeekAsync"/>).</summary>
+    Open,
+    /// <summary>Usable, and now deleted by this caller (<see cref="PendingConnections.ConsumeAsync"/>).</summary>
     Taken,
 }

@@ -87,16 +87,6 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
     }
 
     [Fact]
-    public async Task An_api_key_app_cannot_be_connected()
-    {
-        var appId = ConnectDriver.NewId();
-        await (await driver.Management.PostJson("/v1/mgmt/outbound/app/create", new { id = appId, name = "Weather" })).ShouldBeOk();
-
-        (await (await driver.PostConnectAsync(new { appId, userId = "u" })).ShouldBeError(400, "E011003"))["errorMessage"]!
-            .GetValue<string>().Should().Contain("API-key app");
-    }
-
-    [Fact]
     public async Task An_app_without_an_authorization_url_is_a_clear_error()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
