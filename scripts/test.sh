@@ -3,8 +3,9 @@
 #
 #   ./scripts/test.sh
 #
-# 1. Makes sure the tools exist: PostgreSQL server binaries (initdb, pg_ctl) and Node.js >= 18 with
-#    npm. Missing ones are installed with apt-get (as root, or through passwordless sudo).
+# 1. Makes sure the tools exist: PostgreSQL server binaries (initdb, pg_ctl), Node.js >= 18 with npm,
+#    and Chromium (/usr/bin/chromium, for the hosted-page browser tests). Missing ones are installed
+#    with apt-get (as root, or through passwordless sudo).
 # 2. Builds OutboundVault.sln in Release.
 # 3. Starts a throwaway PostgreSQL cluster on 127.0.0.1 at a free port (trust auth, fsync off) and
 #    exports OUTBOUNDVAULT_TEST_PG, the admin connection string the integration tests create their
@@ -152,6 +153,23 @@ ensure_node() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Chromium for tests/sdk-compat/hosted-pages.test.mjs (driven by playwright-core, which downloads no
+# browser of its own). Debian's package: about 124 MB to download, 25 packages.
+# ---------------------------------------------------------------------------------------------
+CHROMIUM=/usr/bin/chromium
+
+ensure_chromium() {
+  local t=$SECONDS
+  if [[ ! -x "$CHROMIUM" ]]; then
+    log "Chromium not found: installing with apt-get"
+    apt_install chromium
+  fi
+  [[ -x "$CHROMIUM" ]] || die "chromium installed, but $CHROMIUM is missing"
+  # The launcher script complains on stderr about its own memory check; the version is on stdout.
+  echo "Chromium: $("$CHROMIUM" --version 2>/dev/null) [$((SECONDS - t)) s]"
+}
+
+# ---------------------------------------------------------------------------------------------
 # The throwaway cluster.
 # ---------------------------------------------------------------------------------------------
 free_port() {
@@ -235,6 +253,7 @@ command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required"
 echo ".NET SDK: $(dotnet --version)"
 ensure_node
 ensure_postgres
+ensure_chromium
 
 log "Building OutboundVault.sln (Release)"
 t=$SECONDS

@@ -2,88 +2,18 @@
 // user JWT and with the management key, the provider's redirect brought to the vault's callback, and the
 // connected token fetched with `sdk.management.outboundApplication`.
 //
-// This file serves a small OAuth provider and OIDC identity provider on 127.0.0.1 at the port run.sh
-// reserved (VAULT_IDP_PORT) and configured as the vault's Connect:Jwt:Authority. It checks client
-// credentials, redirect_uri and the PKCE verifier like a strict provider. Browser redirects are read,
+// The OAuth provider and OIDC identity provider (fake-provider.mjs) listen on 127.0.0.1 at the port run.sh
+// reserved (VAULT_IDP_PORT), configured as the vault's Connect:Jwt:Authority. Browser redirects are read,
 // never followed past the vault, so no request leaves the machine.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createClient, outboundApps, uniqueName, vault } from './client.mjs';
+import { startProvider } from './fake-provider.mjs';
 
 const IDP_PORT = Number(process.env.VAULT_IDP_PORT);
 const AUDIENCE = process.env.VAULT_JWT_AUDIENCE;
 if (!IDP_PORT || !AUDIENCE) throw new Error('VAULT_IDP_PORT / VAULT_JWT_AUDIENCE are not set: run the suite through tests/sdk-compat/run.sh');
-const ISSUER = `http://127.0.0.1:${IDP_PORT}`;
 const REDIRECT_URL = 'https://app.example.test/connected';
-const CLIENT_ID = 'sdk-compat-client';
-const CLIENT_SECRET = `sdk-compat-client-secret-${randomBytes(8).toString('hex')}`;
-
-const b64url = (data) => Buffer.from(data).toString('base64url');
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const KID = 'sdk-compat-idp';
-
-/** An RS256 user JWT from the identity provider the vault trusts. */
-function userJwt(sub, { expiresIn = 3600, audience = AUDIENCE } = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: KID }));
-  const payload = b64url(JSON.stringify({ iss: ISSUER, aud: audience, sub, iat: now - 60, exp: now + expiresIn }));
-  return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url')}`;
-}
-
-/** The fake provider: codes it issued, and what it answered, for assertions. */
-const provider = { codes: new Map(), issued: [], tokenRequests: 0 };
-
-function redirect(res, location) {
-  res.writeHead(302, { Location: location }).end();
-}
-
-function json(res, status, body) {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-}
-
-async function handle(req, res) {
-  const url = new URL(req.url, ISSUER);
-  if (url.pathname === '/.well-known/openid-configuration') {
-    return json(res, 200, { issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` });
-  }
-  if (url.pathname === '/jwks') {
-    return json(res, 200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: KID, use: 'sig', alg: 'RS256' }] });
-  }
-  if (url.pathname === '/authorize') {
-    const q = url.searchParams;
-    const back = new URL(q.get('redirect_uri'));
-    back.searchParams.set('state', q.get('state'));
-    if (q.get('client_id') !== CLIENT_ID || q.get('response_type') !== 'code') return json(res, 400, { error: 'invalid_request' });
-    if ((q.get('scope') ?? '').split(' ').includes('deny-me')) {
-      back.searchParams.set('error', 'access_denied');
-      return redirect(res, back.href);
-    }
-    const code = `code-${randomBytes(16).toString('hex')}`;
-    provider.codes.set(code, { redirectUri: q.get('redirect_uri'), challenge: q.get('code_challenge'), method: q.get('code_challenge_method'), scope: q.get('scope') });
-    back.searchParams.set('code', code);
-    return redirect(res, back.href);
-  }
-  if (url.pathname === '/token' && req.method === 'POST') {
-    provider.tokenRequests++;
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const form = new URLSearchParams(body);
-    const pending = provider.codes.get(form.get('code'));
-    provider.codes.delete(form.get('code'));
-    if (form.get('client_id') !== CLIENT_ID || form.get('client_secret') !== CLIENT_SECRET) return json(res, 401, { error: 'invalid_client' });
-    if (form.get('grant_type') !== 'authorization_code' || !pending || pending.redirectUri !== form.get('redirect_uri')) return json(res, 400, { error: 'invalid_grant' });
-    const verifier = form.get('code_verifier') ?? '';
-    if (pending.method !== 'S256' || b64url(createHash('sha256').update(verifier).digest()) !== pending.challenge) {
-      return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
-    }
-    const answer = { access_token: `at-${randomBytes(16).toString('hex')}`, refresh_token: `rt-${randomBytes(16).toString('hex')}`, token_type: 'Bearer', expires_in: 3600, scope: pending.scope };
-    provider.issued.push(answer);
-    return json(res, 200, answer);
-  }
-  return json(res, 404, { error: 'not_found' });
-}
 
 /** Follows the authorization URL to the provider, then brings its redirect to the vault; returns the vault's redirect. */
 async function completeInBrowser(authorizationUrl) {
@@ -101,15 +31,16 @@ async function completeInBrowser(authorizationUrl) {
 describe('connect through @descope/node-sdk', () => {
   const apps = outboundApps();
   const sdk = createClient();
-  let server;
+  let provider;
+  let userJwt;
   let appId;
 
   before(async () => {
-    server = createServer((req, res) => handle(req, res).catch((e) => json(res, 500, { error: 'server_error', error_description: String(e) })));
-    await new Promise((resolve, reject) => server.once('error', reject).listen(IDP_PORT, '127.0.0.1', resolve));
+    provider = await startProvider({ port: IDP_PORT, audience: AUDIENCE });
+    userJwt = provider.userJwt;
     const created = await apps.createApplication({
-      name: uniqueName('sdk-connect'), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, pkce: true,
-      authorizationUrl: `${ISSUER}/authorize`, tokenUrl: `${ISSUER}/token`, defaultRedirectUrl: REDIRECT_URL, defaultScopes: ['openid'],
+      name: uniqueName('sdk-connect'), clientId: provider.clientId, clientSecret: provider.clientSecret, pkce: true,
+      authorizationUrl: `${provider.issuer}/authorize`, tokenUrl: `${provider.issuer}/token`, defaultRedirectUrl: REDIRECT_URL, defaultScopes: ['openid'],
     });
     assert.equal(created.ok, true, `create app: ${JSON.stringify(created.error)}`);
     appId = created.data.id;
@@ -117,7 +48,7 @@ describe('connect through @descope/node-sdk', () => {
 
   after(async () => {
     if (appId) await apps.deleteApplication(appId);
-    await new Promise((resolve) => server?.close(resolve) ?? resolve());
+    await provider?.close();
   });
 
   it('outbound.connect with a user JWT returns the authorization URL, and the token arrives for its sub', async () => {
@@ -125,7 +56,7 @@ describe('connect through @descope/node-sdk', () => {
     const res = await sdk.outbound.connect(appId, { redirectUrl: `${REDIRECT_URL}?step=2`, scopes: ['repo', 'read:org'] }, userJwt(userId));
     assert.equal(res.ok, true, `connect: HTTP ${res.code} ${JSON.stringify(res.error)}`);
     const authorization = new URL(res.data.url);
-    assert.equal(authorization.searchParams.get('client_id'), CLIENT_ID);
+    assert.equal(authorization.searchParams.get('client_id'), provider.clientId);
     assert.equal(authorization.searchParams.get('scope'), 'repo read:org');
     assert.equal(authorization.searchParams.get('code_challenge_method'), 'S256');
 

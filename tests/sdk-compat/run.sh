@@ -2,8 +2,9 @@
 # SDK compatibility suite: the official @descope/node-sdk (pinned in package.json) against the built
 # OutboundVault server.
 #
-# Needs: a Release build (dotnet build -c Release), Node.js >= 18 and npm. ./scripts/test.sh does
-# all of that and then calls this script; it can also be run on its own after a build.
+# Needs: a Release build (dotnet build -c Release), Node.js >= 18 and npm, and Debian's Chromium at
+# /usr/bin/chromium (hosted-pages.test.mjs). ./scripts/test.sh does all of that and then calls this
+# script; it can also be run on its own after a build.
 #
 # Starts the server on 127.0.0.1 at a free port with an embedded SQLite database in a temporary data
 # directory, waits for GET /health/ready, runs tests/sdk-compat/*.test.mjs with node's test runner,
