@@ -7,8 +7,9 @@ namespace OutboundVault.FakeProvider;
 internal static class FakeClientAuthenticator
 {
     /// <summary>The authenticated client id, or null (answer 401 invalid_client).</summary>
-    public static string? Authenticate(HttpRequest request, IReadOnlyDictionary<string, string> form, FakeProviderOptions options)
+    public static string? Authenticate(HttpRequest request, IReadOnlyDictionary<string, string> form, FakeOAuthProvider fake)
     {
+        var options = fake.Options;
         FakeClientAuth method;
         string? clientId;
         string? secret;
@@ -33,6 +34,14 @@ internal static class FakeClientAuthenticator
         else
         {
             (method, clientId, secret) = (FakeClientAuth.None, form.GetValueOrDefault("client_id"), null);
+        }
+
+        // A registered client authenticates exactly the way it registered (RFC 7591 token_endpoint_auth_method).
+        if (fake.Clients.Find(clientId) is { } registered)
+        {
+            return method == registered.AuthMethod && (method == FakeClientAuth.None || secret == registered.ClientSecret)
+                ? clientId
+                : null;
         }
 
         if (options.ExpectedClientAuth is { } expected && expected != method)

@@ -19,6 +19,7 @@ internal static class FakeEndpoints
         // RequestDelegate and the result would be discarded.
         app.MapPost("/token", (HttpRequest request) => FakeTokenEndpoint.HandleAsync(request.HttpContext, fake));
         app.MapPost("/revoke", (HttpRequest request) => RevokeAsync(request.HttpContext, fake));
+        app.MapPost("/register", (HttpRequest request) => FakeRegistrationEndpoint.HandleAsync(request.HttpContext, fake));
         app.MapGet("/.well-known/openid-configuration", () => Discovery(fake));
         app.MapGet("/.well-known/oauth-authorization-server", () => Discovery(fake));
         app.MapGet("/jwks", () => Results.Json(fake.SigningKey.Jwks()));
@@ -29,6 +30,7 @@ internal static class FakeEndpoints
             revocations = fake.Revocations,
             invalidGrants = fake.InvalidGrants,
             discoveryRequests = fake.DiscoveryRequests,
+            registrations = fake.Registrations,
             totalRequests = fake.TotalRequests,
         }));
     }
@@ -40,9 +42,9 @@ internal static class FakeEndpoints
         string? Get(string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
 
         var redirectUri = Get("redirect_uri");
+        var clientId = Get("client_id");
         // Never redirect for an unknown client or an unusable redirect_uri (RFC 6749 §4.1.2.1).
-        if (Get("client_id") != fake.Options.ClientId
-            || !Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _) || !fake.IsAuthorizedRedirect(clientId, redirectUri))
         {
             return Results.BadRequest("unknown client_id or invalid redirect_uri");
         }
@@ -61,7 +63,7 @@ internal static class FakeEndpoints
 
         var challenge = Get("code_challenge");
         var method = challenge is null ? null : Get("code_challenge_method") ?? "plain";
-        var code = fake.Grants.IssueCode(fake.Options.ClientId, redirectUri!, challenge, method, Get("scope"));
+        var code = fake.Grants.IssueCode(clientId!, redirectUri!, challenge, method, Get("scope"));
         return RedirectBack(redirectUri!, state, ("code", code));
     }
 
@@ -86,7 +88,7 @@ internal static class FakeEndpoints
 
         var form = (await http.Request.ReadFormAsync(http.RequestAborted))
             .ToDictionary(field => field.Key, field => field.Value.ToString(), StringComparer.Ordinal);
-        if (FakeClientAuthenticator.Authenticate(http.Request, form, fake.Options) is null)
+        if (FakeClientAuthenticator.Authenticate(http.Request, form, fake) is null)
         {
             return FakeTokenEndpoint.Error(fake, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed.");
         }
@@ -110,19 +112,25 @@ internal static class FakeEndpoints
             return Results.StatusCode(StatusCodes.Status500InternalServerError);
         }
 
-        return Results.Json(new
+        var metadata = new Dictionary<string, object>
         {
-            issuer = fake.Issuer,
-            authorization_endpoint = fake.AuthorizationUrl,
-            token_endpoint = fake.TokenUrl,
-            revocation_endpoint = fake.RevocationUrl,
-            jwks_uri = fake.JwksUrl,
-            response_types_supported = ResponseTypes,
-            grant_types_supported = GrantTypes,
-            code_challenge_methods_supported = ChallengeMethods,
-            token_endpoint_auth_methods_supported = AuthMethods,
-            subject_types_supported = SubjectTypes,
-            id_token_signing_alg_values_supported = SigningAlgorithms,
-        });
+            ["issuer"] = fake.Issuer,
+            ["authorization_endpoint"] = fake.AuthorizationUrl,
+            ["token_endpoint"] = fake.TokenUrl,
+            ["revocation_endpoint"] = fake.RevocationUrl,
+            ["jwks_uri"] = fake.JwksUrl,
+            ["response_types_supported"] = ResponseTypes,
+            ["grant_types_supported"] = GrantTypes,
+            ["code_challenge_methods_supported"] = ChallengeMethods,
+            ["token_endpoint_auth_methods_supported"] = AuthMethods,
+            ["subject_types_supported"] = SubjectTypes,
+            ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
+        };
+        if (fake.Options.PublishRegistrationEndpoint)
+        {
+            metadata["registration_endpoint"] = fake.RegistrationUrl;
+        }
+
+        return Results.Json(metadata);
     }
 }

@@ -14,9 +14,13 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<string> revokedTokens = new();
+    private readonly ConcurrentQueue<string> registrationRequests = new();
     private FakeTokenRequest? lastTokenRequest;
     private int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
     private int discoveryFailuresLeft;
+
+    /// <summary>The error_description of an injected <see cref="FakeRegistrationFailure.Rejected"/>: must never reach a caller.</summary>
+    public const string RegistrationRefusalText = "registration-refusal-canary-4c1e";
 
     private FakeOAuthProvider(WebApplication app, FakeProviderOptions options)
     {
@@ -33,6 +37,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     public string AuthorizationUrl => BaseUrl + "/authorize";
     public string TokenUrl => BaseUrl + "/token";
     public string RevocationUrl => BaseUrl + "/revoke";
+    public string RegistrationUrl => BaseUrl + "/register";
     public string DiscoveryUrl => BaseUrl + "/.well-known/openid-configuration";
     public string AuthorizationServerMetadataUrl => BaseUrl + "/.well-known/oauth-authorization-server";
     public string JwksUrl => BaseUrl + "/jwks";
@@ -43,6 +48,15 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     public int Revocations => Volatile.Read(ref revocations);
     public int InvalidGrants => Volatile.Read(ref invalidGrants);
     public int DiscoveryRequests => Volatile.Read(ref discoveryRequests);
+
+    /// <summary>Requests that reached /register, successful or not.</summary>
+    public int Registrations => registrationRequests.Count;
+
+    /// <summary>The raw JSON bodies /register received, in arrival order.</summary>
+    public IReadOnlyList<string> RegistrationRequests => registrationRequests.ToArray();
+
+    /// <summary>Clients created through /register, in creation order.</summary>
+    public IReadOnlyList<FakeRegisteredClient> RegisteredClients => Clients.All;
 
     /// <summary>Every HTTP request that reached the fake, whatever its path.</summary>
     public int TotalRequests => Volatile.Read(ref totalRequests);
@@ -55,6 +69,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     internal FakeGrantStore Grants { get; } = new();
     internal FakeSigningKey SigningKey { get; } = new();
     internal FakeFailureQueue Failures { get; } = new();
+    internal FakeClientRegistry Clients { get; } = new();
 
     public static Task<FakeOAuthProvider> StartAsync(FakeProviderOptions? options = null) =>
         StartAsync(options ?? new FakeProviderOptions(), standalone: false);
@@ -128,6 +143,16 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     internal void RecordTokenRequest(FakeTokenRequest request) => Volatile.Write(ref lastTokenRequest, request);
 
     internal void RecordRevocation(string token) => revokedTokens.Enqueue(token);
+
+    internal void RecordRegistrationRequest(string body) => registrationRequests.Enqueue(body);
+
+    /// <summary>
+    /// Whether /authorize may redirect for this client: the configured client to any redirect URI, a
+    /// registered one only to a redirect URI it registered (exact match, as RFC 7591 §2 and OAuth 2.1 want).
+    /// </summary>
+    internal bool IsAuthorizedRedirect(string? clientId, string redirectUri) =>
+        clientId == Options.ClientId
+        || (Clients.Find(clientId) is { } client && client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal));
 
     internal void CountGrant(string? grantType)
     {

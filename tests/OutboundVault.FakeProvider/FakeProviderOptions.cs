@@ -27,6 +27,25 @@ public enum FakeFailure
     InvalidClient,
 }
 
+/// <summary>How /register fails when <see cref="FakeProviderOptions.RegistrationFailure"/> is set.</summary>
+public enum FakeRegistrationFailure
+{
+    /// <summary>HTTP 400 invalid_client_metadata, with <see cref="FakeOAuthProvider.RegistrationRefusalText"/> as error_description.</summary>
+    Rejected,
+
+    /// <summary>HTTP 500 with an OAuth server_error body.</summary>
+    ServerError,
+
+    /// <summary>HTTP 201 with the body "not json".</summary>
+    MalformedJson,
+
+    /// <summary>HTTP 201 with a client_secret but no client_id.</summary>
+    MissingClientId,
+
+    /// <summary>HTTP 201 registering the client for private_key_jwt, whatever was asked for.</summary>
+    UnsupportedAuthMethod,
+}
+
 /// <summary>
 /// Behaviour of a <see cref="FakeOAuthProvider"/>. Read on every request, so a test may change a
 /// property while the fake runs.
@@ -69,4 +88,13 @@ public sealed class FakeProviderOptions
 
     /// <summary>The revocation endpoint answers 500.</summary>
     public bool FailRevocation { get; set; }
+
+    /// <summary>Null: /register creates clients. Otherwise every registration fails this way.</summary>
+    public FakeRegistrationFailure? RegistrationFailure { get; set; }
+
+    /// <summary>Artificial delay before /register answers (widens races between concurrent registrations).</summary>
+    public TimeSpan RegistrationLatency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>False leaves registration_endpoint out of the discovery documents (/register still works).</summary>
+    public bool PublishRegistrationEndpoint { get; set; } = true;
 }

@@ -36,7 +36,7 @@ internal static class FakeTokenEndpoint
             return Results.Empty; // The client gave up; nobody reads this answer.
         }
 
-        if (FakeClientAuthenticator.Authenticate(http.Request, form, options) is not { } clientId)
+        if (FakeClientAuthenticator.Authenticate(http.Request, form, fake) is not { } clientId)
         {
             return Error(fake, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed.");
         }

@@ -20,6 +20,9 @@ public sealed record ProviderApp(
     public const string ClientSecretBasic = "client_secret_basic";
     public const string NoClientAuthentication = "none";
 
+    /// <summary>The app's explicit client registration endpoint (RFC 7591, the app's dcrUrl); discovery fills it otherwise.</summary>
+    public string? RegistrationUrl { get; init; }
+
     // The compiler-generated ToString would print ClientSecret into any log or assertion message.
     public override string ToString() =>
         $"ProviderApp {{ AppId = {AppId}, ClientId = {ClientId}, HasClientSecret = {ClientSecret is not null}, " +
@@ -27,4 +30,5 @@ public sealed record ProviderApp(
 }
 
 /// <summary>The endpoints of an app after discovery; explicit app fields win over discovered ones.</summary>
-public sealed record ProviderEndpoints(string? AuthorizationUrl, string? TokenUrl, string? RevocationUrl);
+/// <param name="RegistrationUrl">The RFC 7591 client registration endpoint (metadata "registration_endpoint").</param>
+public sealed record ProviderEndpoints(string? AuthorizationUrl, string? TokenUrl, string? RevocationUrl, string? RegistrationUrl = null);

@@ -15,16 +15,18 @@ public sealed partial class ProviderClient
         var authorizationUrl = NullIfBlank(app.AuthorizationUrl);
         var tokenUrl = NullIfBlank(app.TokenUrl);
         var revocationUrl = NullIfBlank(app.RevocationUrl);
+        var registrationUrl = NullIfBlank(app.RegistrationUrl);
         if (NullIfBlank(app.DiscoveryUrl) is not { } discoveryUrl)
         {
-            return new ProviderEndpoints(authorizationUrl, tokenUrl, revocationUrl);
+            return new ProviderEndpoints(authorizationUrl, tokenUrl, revocationUrl, registrationUrl);
         }
 
         var discovered = await DiscoverAsync(app, discoveryUrl, cancellationToken).ConfigureAwait(false);
         return new ProviderEndpoints(
             authorizationUrl ?? discovered.AuthorizationUrl,
             tokenUrl ?? discovered.TokenUrl,
-            revocationUrl ?? discovered.RevocationUrl);
+            revocationUrl ?? discovered.RevocationUrl,
+            registrationUrl ?? discovered.RegistrationUrl);
     }
 
     private async Task<ProviderEndpoints> DiscoverAsync(ProviderApp app, string discoveryUrl, CancellationToken cancellationToken)
@@ -75,7 +77,8 @@ public sealed partial class ProviderClient
         return new ProviderEndpoints(
             NullIfBlank(ProviderResponseReader.ReadString(root, "authorization_endpoint")),
             NullIfBlank(ProviderResponseReader.ReadString(root, "token_endpoint")),
-            NullIfBlank(ProviderResponseReader.ReadString(root, "revocation_endpoint")));
+            NullIfBlank(ProviderResponseReader.ReadString(root, "revocation_endpoint")),
+            NullIfBlank(ProviderResponseReader.ReadString(root, "registration_endpoint")));
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

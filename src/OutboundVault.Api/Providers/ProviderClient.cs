@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace OutboundVault.Providers;
 
 /// <summary>
-/// The one typed client for every call to an OAuth provider: code exchange, refresh, revocation and
-/// discovery. Every call goes through the SSRF-guarded handler registered by AddProviders.
+/// The one typed client for every call to an OAuth provider: code exchange, refresh, revocation,
+/// discovery and client registration. Every call goes through the SSRF-guarded handler registered by AddProviders.
 /// Failures surface as <see cref="ProviderException"/>; the caller's cancellation as OperationCanceledException.
 /// </summary>
 public sealed partial class ProviderClient(

@@ -34,7 +34,7 @@ internal static class ProviderClientAuthentication
     }
 
     /// <summary>The canonical method name, or null when unknown. Empty means the default (post).</summary>
-    private static string? Normalize(string? method) => method?.Trim().ToUpperInvariant() switch
+    public static string? Normalize(string? method) => method?.Trim().ToUpperInvariant() switch
     {
         null or "" or "CLIENT_SECRET_POST" => ProviderApp.ClientSecretPost,
         "CLIENT_SECRET_BASIC" => ProviderApp.ClientSecretBasic,

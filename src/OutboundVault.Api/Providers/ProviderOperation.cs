@@ -7,6 +7,7 @@ internal enum ProviderOperation
     Refresh,
     Revocation,
     Discovery,
+    Registration,
 }
 
 internal static class ProviderOperationNames
@@ -17,6 +18,7 @@ internal static class ProviderOperationNames
         ProviderOperation.Refresh => "Token refresh",
         ProviderOperation.Revocation => "Token revocation",
         ProviderOperation.Discovery => "Discovery",
+        ProviderOperation.Registration => "Client registration",
         _ => operation.ToString(),
     };
 }

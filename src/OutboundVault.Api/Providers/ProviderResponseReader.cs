@@ -62,7 +62,7 @@ internal static partial class ProviderResponseReader
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // expires_in arrives as a number, a fractional number or a numeric string depending on the provider.
-    private static long? ReadSeconds(JsonElement root, string name)
+    public static long? ReadSeconds(JsonElement root, string name)
     {
         if (!root.TryGetProperty(name, out var value))
         {

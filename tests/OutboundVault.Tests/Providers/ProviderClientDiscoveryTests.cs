@@ -11,7 +11,8 @@ public class ProviderClientDiscoveryTests
 
         var endpoints = await host.Client.ResolveEndpointsAsync(host.DiscoveryApp());
 
-        endpoints.Should().Be(new ProviderEndpoints(host.Fake.AuthorizationUrl, host.Fake.TokenUrl, host.Fake.RevocationUrl));
+        endpoints.Should().Be(new ProviderEndpoints(
+            host.Fake.AuthorizationUrl, host.Fake.TokenUrl, host.Fake.RevocationUrl, host.Fake.RegistrationUrl));
     }
 
     [Fact]
