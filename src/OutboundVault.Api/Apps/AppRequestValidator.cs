@@ -26,6 +26,8 @@ internal sealed class AppRequestValidator : AbstractValidator<AppRequest>
         RuleFor(a => a.RevocationUrl).HttpUrl("revocationUrl");
         RuleFor(a => a.DefaultRedirectUrl).HttpUrl("defaultRedirectUrl");
         RuleFor(a => a.DcrUrl).HttpUrl("dcrUrl");
+        RuleFor(a => a.UseDcr).Must((a, useDcr) => useDcr != true || !string.IsNullOrWhiteSpace(a.DcrUrl) || !string.IsNullOrWhiteSpace(a.DiscoveryUrl))
+            .WithMessage("useDcr requires dcrUrl or discoveryUrl: the vault registers its client at dcrUrl, else at the registration_endpoint of the discovery document");
         RuleFor(a => a.CallbackDomain)
             .Must(d => d!.Length <= 253 && Uri.TryCreate($"https://{d}", UriKind.Absolute, out var uri)
                 && string.Equals(uri.Authority, d, StringComparison.OrdinalIgnoreCase) && uri.HostNameType == UriHostNameType.Dns)

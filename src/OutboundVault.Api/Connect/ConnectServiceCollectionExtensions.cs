@@ -16,6 +16,7 @@ public static class ConnectServiceCollectionExtensions
             .AddSingleton<AuthorizationEndpointGuard>()
             .AddScoped<PendingConnections>()
             .AddScoped<ConnectStarter>()
+            .AddScoped<DynamicClientRegistration>()
             .AddScoped<ConnectCallback>()
             .AddScoped<ApiKeyConnectStarter>()
             .AddScoped<ApiKeyEntry>()

@@ -16,5 +16,8 @@ internal static class ProviderAppMapping
         app.RevocationUrl,
         app.DiscoveryUrl,
         app.TokenUrlParams.Select(p => KeyValuePair.Create(p.Key, p.Value)).ToList(),
-        app.TokenEndpointAuthMethod ?? ProviderApp.ClientSecretPost);
+        app.TokenEndpointAuthMethod ?? ProviderApp.ClientSecretPost)
+    {
+        RegistrationUrl = app.DcrUrl,
+    };
 }
