@@ -54,14 +54,17 @@ public static class OutboundAppEndpoints
     static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, CancellationToken ct)
     {
         List<OutboundToken> tokens;
+        OutboundApp app;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            app = await Find(db, request.Id!, ct, tracked: false);
             tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == request.Id).ToListAsync(ct);
             var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
             if (deleted == 0) throw NotFound(request.Id!);
             await transaction.CommitAsync(ct);
         }
-        if (tokens.Count > 0) revoker.RevokeDeleted(tokens);
+        // The app goes along: its revocation URL and client credentials are gone from the database now.
+        if (tokens.Count > 0) revoker.RevokeDeleted(tokens, app);
         return TypedResults.Ok(EmptyResponse.Instance);
     }
 

@@ -30,15 +30,7 @@ internal sealed class TokenRevocationQueue : ITokenRevoker
 
     public ChannelReader<RevocationRequest> Reader => channel.Reader;
 
-    public void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows) => Enqueue(deletedRows, app: null);
-
-    /// <summary>
-    /// For deletes that remove the app too: the app's row is gone by the time the queue is drained, so
-    /// the caller hands over the app it deleted.
-    /// </summary>
-    public void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows, OutboundApp app) => Enqueue(deletedRows, app);
-
-    void Enqueue(IReadOnlyList<OutboundToken> rows, OutboundApp? app)
+    public void RevokeDeleted(IReadOnlyList<OutboundToken> rows, OutboundApp? app = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var dropped = 0;

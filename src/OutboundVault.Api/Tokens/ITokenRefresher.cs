@@ -21,6 +21,9 @@ public interface ITokenRefresher
 /// <summary>Revokes deleted tokens at their provider (RFC 7009), best-effort and off the caller's path.</summary>
 public interface ITokenRevoker
 {
-    /// <summary>Called after the rows were deleted and committed; never blocks or fails the delete.</summary>
-    void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows);
+    /// <summary>
+    /// Called after the rows were deleted and committed; never blocks or fails the delete. A delete that
+    /// removed the app too passes it, since its row (and revocation URL) is gone by the time revocation runs.
+    /// </summary>
+    void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows, OutboundVault.Apps.OutboundApp? deletedApp = null);
 }

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using OutboundVault.Data;
 using OutboundVault.FakeProvider;
-using OutboundVault.Refresh;
 using OutboundVault.Tests.Infrastructure;
 
 namespace OutboundVault.Tests.Refresh;
@@ -72,20 +68,17 @@ public abstract class RevocationTests(VaultFixture fixture)
     }
 
     [Fact]
-    public async Task Tokens_deleted_with_their_app_are_revoked_when_the_app_is_handed_over()
+    public async Task Deleting_an_app_revokes_the_tokens_that_go_with_it()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
         var token = await kit.SeedAsync(kit.Now.AddHours(1));
-        await using var scope = kit.Vault.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
-        var app = await db.Apps.AsNoTracking().SingleAsync(a => a.Id == kit.AppId);
-        var rows = await db.Tokens.AsNoTracking().Where(t => t.AppId == kit.AppId).ToListAsync();
-        await db.Apps.Where(a => a.Id == kit.AppId).ExecuteDeleteAsync();
+        var (access, refresh) = kit.Secrets(token);
 
-        kit.Service<TokenRevocationQueue>().RevokeDeleted(rows, app);
+        await (await kit.Management.PostJson($"{RefreshKit.Outbound}/app/delete", new { id = kit.AppId })).ShouldBeOk();
 
-        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "the app's endpoint is known from the handed-over app");
-        kit.Fake.RevokedTokens[0].Should().Be(kit.Secrets(token).Refresh);
+        (await kit.ExistsAsync(token.Id)).Should().BeFalse("tokens go with their app");
+        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "the deleted app's revocation endpoint is still known");
+        kit.Fake.RevokedTokens.Should().Equal(refresh, access);
     }
 }
 

@@ -51,7 +51,7 @@ public sealed class RefreshProbe
 
     sealed class ProbeRevoker(RefreshProbe probe) : ITokenRevoker
     {
-        public void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows) => probe.Revoked.Enqueue(deletedRows);
+        public void RevokeDeleted(IReadOnlyList<OutboundToken> deletedRows, OutboundVault.Apps.OutboundApp? deletedApp = null) => probe.Revoked.Enqueue(deletedRows);
     }
 }
 
