@@ -14,8 +14,7 @@ namespace OutboundVault.Connect;
 internal sealed class ConnectStarter(
     VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
     AuthorizationEndpointGuard guard, PendingConnections pending, TimeProvider clock, ILogger<ConnectStarter> logger,
-    DynamicClientRegistration registration,
-    ApiKeyConnectStarter apiKeys)
+    DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys)
 {
     public const string CodeVerifierColumn = "codeVerifier";
 
@@ -24,10 +23,11 @@ internal sealed class ConnectStarter(
         var app = await OutboundAppEndpoints.Find(db, request.EffectiveAppId!, ct, tracked: false);
         // API-key apps have no provider: the user types the key on the vault's hosted page (ApiKeyConnectStarter.cs).
         if (app.IsApiKey) return await apiKeys.StartAsync(app, request, owner, http, ct);
+        // Checked before registering a client, so a refused request leaves nothing behind at the provider.
+        var redirectUrl = redirects.Choose(app, request.Options?.RedirectUrl);
         // useDcr apps without a client register one at the provider first (DynamicClientRegistration.cs).
         app = await registration.EnsureClientAsync(app, http, ct);
         if (app.ClientId is null) throw VaultException.Invalid($"App '{app.Id}' has no clientId to send to the provider");
-        var redirectUrl = redirects.Choose(app, request.Options?.RedirectUrl);
         var endpoints = await ResolveEndpointsAsync(app, ct);
         var authorizationEndpoint = await guard.CheckAsync(app.Id, endpoints.AuthorizationUrl, ct);
         if (endpoints.TokenUrl is null) throw VaultException.Invalid($"App '{app.Id}' has no token URL: set tokenUrl or discoveryUrl");

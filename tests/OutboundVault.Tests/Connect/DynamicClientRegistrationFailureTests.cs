@@ -50,6 +50,19 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         (await LoadAppAsync(appId))["clientId"].Should().BeNull();
     }
 
+    [Fact]
+    public async Task A_refused_redirect_url_registers_no_client()
+    {
+        await using var fake = await FakeOAuthProvider.StartAsync();
+        var appId = await driver.CreateDcrAppAsync(fake);
+
+        await (await driver.PostConnectAsync(new { appId, userId = "dcr-redirect", options = new { redirectUrl = "https://evil.example.net/steal" } }))
+            .ShouldBeError(400, "E011003");
+
+        fake.Registrations.Should().Be(0, "the request is refused before anything is sent to the provider");
+        (await LoadAppAsync(appId))["clientId"].Should().BeNull();
+    }
+
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
