@@ -11,7 +11,7 @@ namespace OutboundVault.Connect;
 /// connections from OAuth ones.
 /// </summary>
 internal sealed class ApiKeyConnectStarter(
-    CallbackUris urls, RedirectUrlPolicy redirects, PendingConnections pending, TimeProvider clock, ILogger<ApiKeyConnectStarter> logger)
+    CallbackUris urls, RedirectUrlPolicy redirects, PendingConnections pending, ILogger<ApiKeyConnectStarter> logger)
 {
     public async Task<string> StartAsync(OutboundApp app, ConnectRequest request, ConnectOwner owner, HttpRequest http, CancellationToken ct)
     {
@@ -20,20 +20,7 @@ internal sealed class ApiKeyConnectStarter(
         // back, and an API-key app has no provider.
         var pageUrl = urls.VaultUrl(ApiKeyPageEndpoints.Path, http)!;
         var state = ConnectSecrets.NewState();
-        var now = clock.GetUtcNow().UtcDateTime;
-        await pending.AddAsync(new PendingConnection
-        {
-            StateHash = ConnectSecrets.HashState(state),
-            AppId = app.Id,
-            UserId = owner.Owner.UserId,
-            TenantId = owner.Owner.TenantId,
-            RedirectUrl = redirectUrl,
-            CallbackUri = pageUrl,
-            ExternalIdentifier = string.IsNullOrWhiteSpace(request.Options?.ExternalIdentifier) ? null : request.Options.ExternalIdentifier.Trim(),
-            GrantedBy = owner.GrantedBy,
-            CreatedAt = now,
-            ExpiresAt = now + ConnectOptions.PendingLifetime,
-        }, ct);
+        await pending.AddAsync(PendingConnections.For(state, app, owner, request, redirectUrl, pageUrl), ct);
         logger.LogInformation("Connect started for API-key app {AppId}, {Owner}", app.Id, owner.Owner);
         return QueryHelpers.AddQueryString(pageUrl, "state", state);
     }

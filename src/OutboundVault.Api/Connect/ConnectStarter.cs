@@ -13,7 +13,7 @@ namespace OutboundVault.Connect;
 /// </summary>
 internal sealed class ConnectStarter(
     VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
-    AuthorizationEndpointGuard guard, PendingConnections pending, TimeProvider clock, ILogger<ConnectStarter> logger,
+    AuthorizationEndpointGuard guard, PendingConnections pending, ILogger<ConnectStarter> logger,
     DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys)
 {
     public const string CodeVerifierColumn = "codeVerifier";
@@ -36,24 +36,11 @@ internal sealed class ConnectStarter(
         var scopes = requested is { Count: > 0 } ? requested : app.DefaultScopes;
         var callbackUri = callbacks.For(app, http)!;
         var state = ConnectSecrets.NewState();
-        var stateHash = ConnectSecrets.HashState(state);
+        var connection = PendingConnections.For(state, app, owner, request, redirectUrl, callbackUri);
         var verifier = app.Pkce ? ConnectSecrets.NewCodeVerifier() : null;
-        var now = clock.GetUtcNow().UtcDateTime;
-        await pending.AddAsync(new PendingConnection
-        {
-            StateHash = stateHash,
-            AppId = app.Id,
-            UserId = owner.Owner.UserId,
-            TenantId = owner.Owner.TenantId,
-            Scopes = scopes.ToList(),
-            RedirectUrl = redirectUrl,
-            CallbackUri = callbackUri,
-            CodeVerifierCipher = protector.ProtectOptional(verifier, SecretContext.PendingConnection(stateHash, CodeVerifierColumn)),
-            ExternalIdentifier = string.IsNullOrWhiteSpace(request.Options?.ExternalIdentifier) ? null : request.Options.ExternalIdentifier.Trim(),
-            GrantedBy = owner.GrantedBy,
-            CreatedAt = now,
-            ExpiresAt = now + ConnectOptions.PendingLifetime,
-        }, ct);
+        connection.Scopes = scopes.ToList();
+        connection.CodeVerifierCipher = protector.ProtectOptional(verifier, SecretContext.PendingConnection(connection.StateHash, CodeVerifierColumn));
+        await pending.AddAsync(connection, ct);
         logger.LogInformation("Connect started for app {AppId}, {Owner}", app.Id, owner.Owner);
         return AuthorizationUrl.Build(authorizationEndpoint, app, callbackUri, scopes, state,
             verifier is null ? null : ConnectSecrets.S256Challenge(verifier));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using OutboundVault.Apps;
 using OutboundVault.Data;
 
 namespace OutboundVault.Connect;
@@ -10,12 +11,28 @@ namespace OutboundVault.Connect;
 /// </summary>
 internal sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
 {
+    /// <summary>The row every kind of connect stores: who connects which app, and where the browser goes next.</summary>
+    public static PendingConnection For(string state, OutboundApp app, ConnectOwner owner, ConnectRequest request, string? redirectUrl, string callbackUri) => new()
+    {
+        StateHash = ConnectSecrets.HashState(state),
+        AppId = app.Id,
+        UserId = owner.Owner.UserId,
+        TenantId = owner.Owner.TenantId,
+        RedirectUrl = redirectUrl,
+        CallbackUri = callbackUri,
+        ExternalIdentifier = string.IsNullOrWhiteSpace(request.Options?.ExternalIdentifier) ? null : request.Options.ExternalIdentifier.Trim(),
+        GrantedBy = owner.GrantedBy,
+    };
+
+    /// <summary>Stores a pending connection that expires after <see cref="ConnectOptions.PendingLifetime"/>.</summary>
     public async Task AddAsync(PendingConnection connection, CancellationToken ct)
     {
         // Opportunistic clean-up: flows abandoned at the provider leave rows behind; the delete is one
         // indexed range on ExpiresAt and connects are rare, interactive events.
         var now = clock.GetUtcNow().UtcDateTime;
         await db.PendingConnections.Where(p => p.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+        connection.CreatedAt = now;
+        connection.ExpiresAt = now + ConnectOptions.PendingLifetime;
         db.PendingConnections.Add(connection);
         await db.SaveChangesAsync(ct);
     }
