@@ -21,6 +21,7 @@ builder.Services
     .AddTokenVault()
     .AddTokenRefresh(builder.Configuration)
     .AddConnectFlow(builder.Configuration)
+    .AddVaultForwardedHeaders()
     .AddVaultApiDocs()
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
@@ -29,6 +30,7 @@ var app = builder.Build();
 await app.PrepareVaultAsync();
 if (await app.TryRunCommandAsync(args)) return;
 
+app.UseForwardedHeaders();
 app.UseVaultErrors();
 app.UseRequestLogging();
 app.UseRequestBodyLimit();

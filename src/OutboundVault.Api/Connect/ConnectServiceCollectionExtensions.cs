@@ -5,8 +5,8 @@ namespace OutboundVault.Connect;
 public static class ConnectServiceCollectionExtensions
 {
     /// <summary>
-    /// The connect flow: section "Connect" (allowed redirect hosts), the flow's services, and forwarded
-    /// headers for callback URIs built from the request. The user-JWT scheme is registered by AddVaultSecurity.
+    /// The connect flow: section "Connect" (allowed redirect hosts) and the flow's services. The user-JWT
+    /// scheme is registered by AddVaultSecurity.
     /// </summary>
     public static IServiceCollection AddConnectFlow(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,7 +21,6 @@ public static class ConnectServiceCollectionExtensions
             .AddScoped<ApiKeyConnectStarter>()
             .AddScoped<ApiKeyEntry>()
             .AddValidator<ConnectRequest, ConnectRequestValidator>();
-        ForwardedHeadersSetup.Register(services);
         // The callback's URL carries the authorization code and state: the host's "Request starting" line
         // would log it in full, so that category only logs warnings and up. RequestLogging logs the route.
         services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
