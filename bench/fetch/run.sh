@@ -9,7 +9,8 @@
 # ("1 2 4 8 16 32 64"), BENCH_PG_CLIENTS ("4 8 16 32 64"), BENCH_SERVER_ENV (extra KEY=VALUE settings
 # for the server, space-separated, e.g. "Serilog__MinimumLevel__Override__OutboundVault.Requests=Warning"),
 # BENCH_CONNECTION_OPTIONS (appended to the server's Npgsql connection string, e.g.
-# "No Reset On Close=true;Max Auto Prepare=20").
+# "No Reset On Close=true;Max Auto Prepare=20"), BENCH_RESULTS (where the raw JSON lines go; default
+# bench/fetch/results/<UTC time>.jsonl).
 # Needs: dotnet, node, wrk (installed with apt-get when missing and root), PostgreSQL server binaries.
 set -euo pipefail
 
@@ -97,8 +98,9 @@ log "Starting the server on $BASE_URL"
     Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vault;${BENCH_CONNECTION_OPTIONS:-}" \
     Management__ProjectId="$PROJECT_ID" Management__Keys__0="$MGMT_KEY" Encryption__Keys__0="$ENC_KEY" \
     OAuth__AllowPrivateNetworkTargets=true
-  for setting in ${BENCH_SERVER_ENV:-}; do export "${setting?}"; done
-  exec dotnet OutboundVault.Api.dll --urls "$BASE_URL"
+  # env, not export: configuration keys may contain '.', which shell variable names cannot.
+  # shellcheck disable=SC2086
+  exec env ${BENCH_SERVER_ENV:-} dotnet OutboundVault.Api.dll --urls "$BASE_URL"
 ) >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
@@ -111,8 +113,9 @@ rss_mb() { awk -v f="$1" '$1 == f":" { printf "%.0f", $2 / 1024 }' "/proc/$SERVE
 echo "{\"phase\":\"started\",\"rss_mb\":$(rss_mb VmRSS)}" >>"$RESULTS"
 
 log "Loading $TOKENS tokens through the batch upload API"
-node "$HERE/load-tokens.mjs" "$BASE_URL" "$PROJECT_ID:$MGMT_KEY" "$TOKENS" | sed -n 's/^JSON //p' \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({phase:"load",...JSON.parse(s)})))' >>"$RESULTS"
+line="$(node "$HERE/load-tokens.mjs" "$BASE_URL" "$PROJECT_ID:$MGMT_KEY" "$TOKENS" | sed -n 's/^JSON //p')"
+echo "$line"
+echo "{\"phase\":\"load\",\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"upload\":$line}" >>"$RESULTS"
 "${PSQL[@]}" -d vault -c "VACUUM ANALYZE outbound_tokens" \
   -c "CREATE TABLE bench_ids AS SELECT (row_number() OVER (ORDER BY \"Id\") - 1)::int AS n, \"Id\" AS id FROM outbound_tokens" \
   -c "ALTER TABLE bench_ids ADD PRIMARY KEY (n)" -c "CREATE UNIQUE INDEX ON bench_ids (id)" -c "ANALYZE bench_ids"
@@ -131,11 +134,11 @@ pg_ticks() {
   echo "$total"
 }
 machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy idle (ticks, all cores)
-run_wrk() { # connections seconds -> JSON line with the server's and the database's CPU per request
-  local c=$1 d=$2 out s0 p0 m0 i0 s1 p1 m1 i1 hz
+run_wrk() { # connections seconds [script] -> JSON line with the server's and the database's CPU per request
+  local c=$1 d=$2 script=${3:-fetch-latest.lua} out s0 p0 m0 i0 s1 p1 m1 i1 hz
   hz=$(getconf CLK_TCK)
   s0=$(ticks "$SERVER_PID"); p0=$(pg_ticks); read -r m0 i0 < <(machine_busy)
-  out="$(wrk -t2 -c"$c" -d"${d}s" --timeout 10s -s "$HERE/fetch-latest.lua" "$BASE_URL")"
+  out="$(wrk -t"$(( c < 2 ? c : 2 ))" -c"$c" -d"${d}s" --timeout 10s -s "$HERE/$script" "$BASE_URL")"
   s1=$(ticks "$SERVER_PID"); p1=$(pg_ticks); read -r m1 i1 < <(machine_busy)
   sed -n 's/^JSON //p' <<<"$out" | node -e '
     const [hz, s, p, busy, idle] = process.argv.slice(1).map(Number); let t = "";
@@ -144,14 +147,18 @@ run_wrk() { # connections seconds -> JSON line with the server's and the databas
       console.log(JSON.stringify({ ...r, server_cpu_us: perRequest(s), db_cpu_us: perRequest(p), machine_busy_pct: Math.round(100 * busy / (busy + idle)) }));
     });' "$hz" "$((s1 - s0))" "$((p1 - p0))" "$((m1 - m0))" "$((i1 - i0))"
 }
-log "Warm-up (10 s at 16 connections)"
-run_wrk 16 10 >/dev/null
+log "Warm-up (20 s at 16 connections: JIT tiering, connection pool)"
+run_wrk 16 20 >/dev/null
 for c in $CONNECTIONS; do
   log "wrk: $c connections for $SECONDS_PER_POINT s"
   line="$(run_wrk "$c" "$SECONDS_PER_POINT")"
   echo "$line"
   echo "{\"phase\":\"service\",\"connections\":$c,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"rss_mb\":$(rss_mb VmRSS),\"wrk\":$line}" >>"$RESULTS"
 done
+log "Reference: GET /v1/mgmt/license (authenticated, no database) at 16 connections"
+line="$(run_wrk 16 "$SECONDS_PER_POINT" license.lua)"
+echo "$line"
+echo "{\"phase\":\"reference\",\"route\":\"GET /v1/mgmt/license\",\"connections\":16,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"wrk\":$line}" >>"$RESULTS"
 echo "{\"phase\":\"after\",\"rss_mb\":$(rss_mb VmRSS),\"hwm_mb\":$(rss_mb VmHWM)}" >>"$RESULTS"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
@@ -181,4 +188,6 @@ done
 
 log "Summary"
 node "$HERE/summary.mjs" "$RESULTS"
-cp "$RESULTS" "$HERE/last-results.jsonl"
+OUT="${BENCH_RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+mkdir -p "$(dirname "$OUT")" && cp "$RESULTS" "$OUT"
+echo "Raw results: $OUT (node bench/fetch/summary.mjs $OUT prints this summary again)"

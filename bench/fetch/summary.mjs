@@ -7,7 +7,7 @@ const ms = (us) => (us / 1000).toFixed(2);
 const of = (phase) => rows.filter((r) => r.phase === phase);
 
 const load = of('load')[0];
-console.log(`Loaded ${load.tokens} tokens in ${load.seconds} s (${load.per_second} tokens/s through the batch upload API).\n`);
+console.log(`Loaded ${load.upload.tokens} tokens in ${load.upload.seconds} s (${load.upload.per_second} tokens/s through the batch upload API, load avg ${load.load}).\n`);
 
 const service = of('service').map((r) => ({ ...r, rps: r.wrk.requests / (r.wrk.duration_us / 1e6) }));
 console.log('| connections | requests/s | p50 ms | p90 ms | p99 ms | errors | server CPU µs/req | PostgreSQL CPU µs/req | machine busy | server RSS MB | load avg |');
@@ -15,6 +15,11 @@ console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of service) {
   const w = r.wrk;
   console.log(`| ${r.connections} | ${r.rps.toFixed(0)} | ${ms(w.p50_us)} | ${ms(w.p90_us)} | ${ms(w.p99_us)} | ${w.non2xx + w.socket_errors} | ${w.server_cpu_us} | ${w.db_cpu_us} | ${w.machine_busy_pct}% | ${r.rss_mb} | ${r.load} |`);
+}
+
+for (const r of of('reference')) {
+  const w = r.wrk;
+  console.log(`\nReference, ${r.route} at ${r.connections} connections: ${(w.requests / (w.duration_us / 1e6)).toFixed(0)} req/s, p50 ${ms(w.p50_us)} ms, p99 ${ms(w.p99_us)} ms, server CPU ${w.server_cpu_us} µs/req, PostgreSQL CPU ${w.db_cpu_us} µs/req.`);
 }
 
 const baseline = of('baseline');
