@@ -7,9 +7,10 @@ namespace OutboundVault.Security;
 /// <summary>
 /// <c>reencrypt</c>: seals every stored secret under the primary key (the first of Encryption:Keys), so
 /// older keys can then be removed. Rows are read in pages by primary key and each is rewritten with a
-/// single conditional UPDATE, a page per transaction: a row changed meanwhile (a new client secret, an
-/// upload, a refresh) is read again, a token being refreshed right now (lease held) is left alone and
-/// reported, and a run that stops half-way is simply run again.
+/// single conditional UPDATE, a page per transaction, so nothing written meanwhile is overwritten: a token
+/// changed since it was read (upload, refresh) is read again; a token whose lease a refresh holds right now,
+/// or a client secret or code verifier replaced meanwhile, is left alone and reported as skipped. A run that
+/// stops half-way, or reports skipped rows, is simply run again.
 /// </summary>
 internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protector, TokenStore store, TimeProvider clock, ILogger<ReencryptCommand> logger)
 {

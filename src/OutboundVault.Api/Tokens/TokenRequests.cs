@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OutboundVault.Tokens;
 
 /// <summary>
@@ -41,6 +43,7 @@ public abstract class ApiKeyUpload
     public string? TenantId { get; set; }
     public string? ApiKey { get; set; }
 
+    [JsonIgnore]
     public abstract TokenOwner Owner { get; }
 
     public override string ToString() => $"{GetType().Name} app {AppId} for {Owner}";
@@ -50,11 +53,13 @@ public sealed class UserApiKeyUpload : ApiKeyUpload
 {
     public string? UserId { get; set; }
 
+    [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.User(UserId ?? "", TenantId);
 }
 
 public sealed class TenantApiKeyUpload : ApiKeyUpload
 {
+    [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.Tenant(TenantId ?? "");
 }
 
@@ -77,9 +82,11 @@ public abstract class TokenUpload
     /// <summary>Single uploads only: refresh at the provider first and store nothing when it refuses.</summary>
     public bool? VerifyRefresh { get; set; }
 
+    [JsonIgnore]
     public abstract TokenOwner Owner { get; }
 
     /// <summary>The owner ids a batch failure echoes: only those given, never "".</summary>
+    [JsonIgnore]
     public abstract (string? UserId, string? TenantId) OwnerIds { get; }
 
     public override string ToString() => $"{GetType().Name} app {AppId} ({(AccessToken is null ? "no " : "")}access, {(RefreshToken is null ? "no " : "")}refresh)";
@@ -89,13 +96,17 @@ public sealed class UserTokenUpload : TokenUpload
 {
     public string? UserId { get; set; }
 
+    [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.User(UserId ?? "", TenantId);
+    [JsonIgnore]
     public override (string? UserId, string? TenantId) OwnerIds => (Arguments.NonEmpty(UserId), Arguments.NonEmpty(TenantId));
 }
 
 public sealed class TenantTokenUpload : TokenUpload
 {
+    [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.Tenant(TenantId ?? "");
+    [JsonIgnore]
     public override (string? UserId, string? TenantId) OwnerIds => (null, Arguments.NonEmpty(TenantId));
 }
 

@@ -1,21 +1,9 @@
 using FluentValidation;
-using Microsoft.IdentityModel.JsonWebTokens;
 using OutboundVault.Apps;
 using OutboundVault.Errors;
 using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
-
-/// <summary>Bounds for token fields beyond the shared app limits.</summary>
-public static class TokenLimits
-{
-    /// <summary>A batch is one transaction: bounded so one request cannot hold the database for long.</summary>
-    public const int MaxBatch = 1000;
-    public const int TokenTypeLength = 64;
-    public const int ExternalIdentifierLength = 1024;
-    /// <summary>9999-12-31T23:59:59Z; larger values are milliseconds sent by mistake, or garbage.</summary>
-    public const long MaxExpiry = 253402300799;
-}
 
 internal sealed class UserTokenFetchValidator : AbstractValidator<UserTokenFetch>
 {
@@ -139,23 +127,5 @@ internal static class TokenRules
         else
             validator.RuleFor(r => r.VerifyRefresh).Must(v => v != true)
                 .WithMessage("verifyRefresh is not supported in batch uploads; upload the token on its own to verify it");
-    }
-}
-
-/// <summary>Reads an uploaded id_token's subject. Not validated: the caller holds a management key.</summary>
-internal static class IdTokens
-{
-    public static string? Subject(string? idToken)
-    {
-        if (string.IsNullOrEmpty(idToken)) return null;
-        try
-        {
-            var jwt = new JsonWebToken(idToken);
-            return jwt.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub) ? sub : null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
     }
 }
