@@ -71,9 +71,17 @@ public abstract class TokenDeleteTests(VaultFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Go_and_python_send_only_the_given_argument()
     {
-        var (a, _) = await Seed();
+        var (a, b) = await Seed();
         await (await Delete($"user/tokens?appId={a}")).ShouldBeOk();
         (await Owners(a)).Should().Equal([("", "t1")]);
+
+        // python sends Content-Type: application/json on every request, also on a DELETE without a body.
+        using var python = new HttpRequestMessage(HttpMethod.Delete, $"{TokenApi.Outbound}/user/tokens?userId=u2")
+        {
+            Content = new StringContent("", System.Text.Encoding.UTF8, "application/json"),
+        };
+        await (await api.Client.SendAsync(python)).ShouldBeOk();
+        (await Owners(b)).Should().Equal(("", "t1"), ("u1", ""), ("u1", "t1"));
     }
 
     [Theory]
