@@ -27,8 +27,9 @@ internal static class DatabaseStartup
     {
         var tokenKeys = await db.Tokens.Select(t => t.KeyId).Distinct().ToListAsync(ct);
         var appSecrets = await db.Apps.Where(a => a.ClientSecretCipher != null).Select(a => a.ClientSecretCipher).ToListAsync(ct);
-        var appKeys = appSecrets.Select(SecretProtector.KeyIdOf).OfType<string>();
-        var missing = tokenKeys.Concat(appKeys).Where(k => k.Length > 0 && !ring.Contains(k)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var verifiers = await db.PendingConnections.Where(p => p.CodeVerifierCipher != null).Select(p => p.CodeVerifierCipher).ToListAsync(ct);
+        var envelopeKeys = appSecrets.Concat(verifiers).Select(SecretProtector.KeyIdOf).OfType<string>();
+        var missing = tokenKeys.Concat(envelopeKeys).Where(k => k.Length > 0 && !ring.Contains(k)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException(
                 $"The database holds secrets sealed with encryption key(s) {string.Join(", ", missing.Select(k => $"'{k}'"))} " +

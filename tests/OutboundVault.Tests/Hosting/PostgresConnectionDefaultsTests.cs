@@ -1,0 +1,24 @@
+using Npgsql;
+using OutboundVault.Data;
+
+namespace OutboundVault.Tests.Hosting;
+
+public sealed class PostgresConnectionDefaultsTests
+{
+    [Fact]
+    public void Pooled_connections_skip_the_reset_and_keep_statements_prepared_by_default()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=vault;Username=v"));
+        builder.NoResetOnClose.Should().BeTrue();
+        builder.MaxAutoPrepare.Should().Be(20);
+        builder.Host.Should().Be("db");
+    }
+
+    [Fact]
+    public void The_operators_own_values_win()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.WithPostgresDefaults("Host=db;No Reset On Close=false;MaxAutoPrepare=0"));
+        builder.NoResetOnClose.Should().BeFalse();
+        builder.MaxAutoPrepare.Should().Be(0);
+    }
+}
