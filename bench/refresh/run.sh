@@ -40,8 +40,7 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -g | awk '/Mem:/{print $2}') GB"
 echo "load before: $(uptime)"
 
-dotnet build OutboundVault.sln -c Release -nologo -v q -nodeReuse:false
-dotnet build bench/refresh/RefreshStorm -c Release -nologo -v q -nodeReuse:false
+dotnet build OutboundVault.sln -c Release -nologo -v q -nodeReuse:false   # includes the RefreshStorm driver
 
 if [[ -z "${OUTBOUNDVAULT_BENCH_PG:-}" ]]; then
   PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
