@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -5,43 +8,56 @@ namespace OutboundVault.Tests.Infrastructure;
 
 /// <summary>
 /// Everything the database holds, as text, to prove secrets are stored only as ciphertext: the SQLite
-/// file bytes (after a checkpoint folds the WAL in), or every row of every table on PostgreSQL.
+/// file and its write-ahead log (after a checkpoint), or a pg_dump of the fixture's PostgreSQL database.
 /// </summary>
 public static class RawDatabaseText
 {
-    public static async Task<string> ReadAsync(VaultFixture fixture)
+    public static Task<string> ReadAsync(VaultFixture fixture) =>
+        fixture.Kind == DatabaseKind.Sqlite ? ReadSqliteFilesAsync(fixture.DataDirectory) : DumpPostgresAsync(fixture.PostgresConnection!);
+
+    static async Task<string> ReadSqliteFilesAsync(string dataDirectory)
     {
-        if (fixture.Kind == DatabaseKind.Sqlite)
+        var path = Path.Combine(dataDirectory, "outboundvault.db");
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
-            var path = Path.Combine(fixture.DataDirectory, "outboundvault.db");
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
-            {
-                await connection.OpenAsync();
-                await using var checkpoint = new SqliteCommand("PRAGMA wal_checkpoint(FULL);", connection);
-                await checkpoint.ExecuteNonQueryAsync();
-            }
-            var text = new System.Text.StringBuilder();
-            foreach (var file in Directory.GetFiles(fixture.DataDirectory, "outboundvault.db*"))
-            {
-                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-                text.Append(await reader.ReadToEndAsync());
-            }
-            return text.ToString();
+            await connection.OpenAsync();
+            await using var checkpoint = new SqliteCommand("PRAGMA wal_checkpoint(FULL);", connection);
+            await checkpoint.ExecuteNonQueryAsync();
         }
-        await using var pg = new NpgsqlConnection(fixture.PostgresConnection);
-        await pg.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", pg))
-        await using (var reader = await list.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        var rows = new System.Text.StringBuilder();
-        foreach (var table in tables)
+        var text = new StringBuilder();
+        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
         {
-            await using var select = new NpgsqlCommand($"SELECT t::text FROM \"{table}\" t", pg);
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) rows.AppendLine(reader.GetString(0));
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            text.Append(await reader.ReadToEndAsync());
         }
-        return rows.ToString();
+        return text.ToString();
+    }
+
+    /// <summary>pg_dump from the server binaries (found through pg_config), data only.</summary>
+    static async Task<string> DumpPostgresAsync(string connectionString)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new ProcessStartInfo(Path.Combine(await PgBinDirAsync(), "pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { "--data-only", "--host", cs.Host!, "--port", cs.Port.ToString(CultureInfo.InvariantCulture), "--username", cs.Username!, "--dbname", cs.Database! },
+        };
+        if (!string.IsNullOrEmpty(cs.Password)) start.Environment["PGPASSWORD"] = cs.Password;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        process.ExitCode.Should().Be(0, await error);
+        return await output;
+    }
+
+    static async Task<string> PgBinDirAsync()
+    {
+        using var process = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true })!;
+        var dir = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+        return dir;
     }
 }

@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using OutboundVault.Data;
 using OutboundVault.Tests.Infrastructure;
 
@@ -41,60 +37,11 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
         await (await api.Post("app/tenant/apikey/upload", new { appId = keys, tenantId = owner, apiKey = secrets["tenant-apikey"] })).ShouldBeOk();
         (await api.Fetch("app/user/token/latest", new { appId = app, userId = owner }))["accessToken"]!.GetValue<string>().Should().Be(secrets["access"]);
 
-        var raw = fixture.Kind == DatabaseKind.Sqlite ? ReadSqliteFiles() : await DumpPostgres();
+        var raw = await RawDatabaseText.ReadAsync(fixture);
 
         raw.Should().Contain(owner, "the scan reads the stored rows (owner ids are not secret)");
         foreach (var (what, secret) in secrets) raw.Should().NotContain(secret, $"the {what} secret is stored encrypted");
         raw.Should().Contain("v1:", "secrets are stored as versioned envelopes");
-    }
-
-    /// <summary>The database file and its write-ahead log, after a checkpoint so committed rows are in the file.</summary>
-    string ReadSqliteFiles()
-    {
-        var path = Path.Combine(fixture.DataDirectory, "outboundvault.db");
-        using (var connection = new SqliteConnection($"Data Source={path}"))
-        {
-            connection.Open();
-            using var checkpoint = connection.CreateCommand();
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(FULL);";
-            checkpoint.ExecuteNonQuery();
-        }
-        var text = new StringBuilder();
-        foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var memory = new MemoryStream();
-            stream.CopyTo(memory);
-            text.Append(Encoding.Latin1.GetString(memory.ToArray()));
-        }
-        return text.ToString();
-    }
-
-    /// <summary>pg_dump of the fixture's database (the server binaries' own, found through pg_config).</summary>
-    async Task<string> DumpPostgres()
-    {
-        var cs = new NpgsqlConnectionStringBuilder(fixture.PostgresConnection);
-        var start = new ProcessStartInfo(Path.Combine(await PgBinDir(), "pg_dump"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "--data-only", "--host", cs.Host!, "--port", cs.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", cs.Username!, "--dbname", cs.Database! },
-        };
-        if (!string.IsNullOrEmpty(cs.Password)) start.Environment["PGPASSWORD"] = cs.Password;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, await error);
-        return await output;
-    }
-
-    static async Task<string> PgBinDir()
-    {
-        using var process = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true })!;
-        var dir = (await process.StandardOutput.ReadToEndAsync()).Trim();
-        await process.WaitForExitAsync();
-        return dir;
     }
 
     [Fact]
