@@ -44,11 +44,15 @@ public sealed class VaultFactory(DatabaseKind kind, string dataDirectory, string
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureServices(services => services.AddSingleton(Logs));
     }
+}
 
-    public HttpClient CreateManagementClient()
+public static class ManagementClients
+{
+    /// <summary>A client that sends <c>Bearer ProjectId:ManagementKey</c>, as every Descope SDK does.</summary>
+    public static HttpClient CreateManagementClient(this WebApplicationFactory<Program> factory)
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", $"{ProjectId}:{ManagementKey}");
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", $"{VaultFactory.ProjectId}:{VaultFactory.ManagementKey}");
         return client;
     }
 }

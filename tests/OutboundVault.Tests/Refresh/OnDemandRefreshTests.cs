@@ -195,7 +195,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.FailNext(1, FakeFailure.InvalidGrant);
 
         var fetch = FetchOk(kit, token);
-        await Eventually(() => kit.Fake.RefreshCalls == 1);
+        await Eventually.TrueAsync(() => kit.Fake.RefreshCalls == 1);
         // Meanwhile another instance commits its refresh of the same row (its lease had expired, say).
         await kit.WriteSecretsAsync(token.Id, "at_other_instance", "rt_other_instance", kit.Now.AddHours(1));
 
@@ -251,12 +251,6 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         body["accessToken"]!.GetValue<string>().Should().NotBe(kit.Secrets(token).Access);
         kit.Fake.RefreshCalls.Should().Be(1);
         (await kit.ReadAsync(token.Id)).LeaseOwner.Should().BeNull();
-    }
-
-    static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
-        condition().Should().BeTrue();
     }
 }
 

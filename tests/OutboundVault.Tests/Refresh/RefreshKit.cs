@@ -34,8 +34,7 @@ public sealed class RefreshKit : IAsyncDisposable
     public static async Task<RefreshKit> StartAsync(WebApplicationFactory<Program> vault, FakeProviderOptions? options = null, bool withRevocation = true)
     {
         var fake = await FakeOAuthProvider.StartAsync(options);
-        var management = vault.CreateClient();
-        management.DefaultRequestHeaders.Authorization = new("Bearer", $"{VaultFactory.ProjectId}:{VaultFactory.ManagementKey}");
+        var management = vault.CreateManagementClient();
         var appId = NewId("rapp");
         await (await management.PostJson($"{Outbound}/app/create", new
         {

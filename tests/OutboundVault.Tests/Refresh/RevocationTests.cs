@@ -6,12 +6,6 @@ namespace OutboundVault.Tests.Refresh;
 /// <summary>Deleted tokens are revoked at their provider (RFC 7009), off the delete's path and best effort.</summary>
 public abstract class RevocationTests(VaultFixture fixture)
 {
-    static async Task Eventually(Func<bool> condition, string because)
-    {
-        for (var i = 0; i < 400 && !condition(); i++) await Task.Delay(25);
-        condition().Should().BeTrue(because);
-    }
-
     [Fact]
     public async Task Deleting_a_token_by_id_revokes_its_refresh_and_access_tokens()
     {
@@ -21,9 +15,9 @@ public abstract class RevocationTests(VaultFixture fixture)
 
         await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
 
-        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "both tokens are revoked in the background");
+        await Eventually.TrueAsync(() => kit.Fake.RevokedTokens.Count == 2, "both tokens are revoked in the background");
         kit.Fake.RevokedTokens.Should().Equal(refresh, access);
-        await Eventually(() => fixture.Vault.Logs.All.Contains($"Revoked deleted token {token.Id}", StringComparison.Ordinal), "the outcome is logged");
+        await Eventually.TrueAsync(() => fixture.Vault.Logs.All.Contains($"Revoked deleted token {token.Id}", StringComparison.Ordinal), "the outcome is logged");
         fixture.Vault.Logs.All.Should().NotContain(refresh!).And.NotContain(access!);
     }
 
@@ -36,7 +30,7 @@ public abstract class RevocationTests(VaultFixture fixture)
 
         await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/user/tokens?appId={kit.AppId}")).ShouldBeOk();
 
-        await Eventually(() => kit.Fake.RevokedTokens.Count == 4, "two tokens of two rows are revoked");
+        await Eventually.TrueAsync(() => kit.Fake.RevokedTokens.Count == 4, "two tokens of two rows are revoked");
         kit.Fake.RevokedTokens.Should().Contain([kit.Secrets(first).Refresh!, kit.Secrets(second).Refresh!]);
     }
 
@@ -50,8 +44,8 @@ public abstract class RevocationTests(VaultFixture fixture)
         await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
 
         (await kit.ExistsAsync(token.Id)).Should().BeFalse();
-        await Eventually(() => kit.Fake.Revocations == 2, "both revocations were attempted");
-        await Eventually(() => fixture.Vault.Logs.All.Contains($"of deleted token {token.Id} (app {kit.AppId}) failed", StringComparison.Ordinal),
+        await Eventually.TrueAsync(() => kit.Fake.Revocations == 2, "both revocations were attempted");
+        await Eventually.TrueAsync(() => fixture.Vault.Logs.All.Contains($"of deleted token {token.Id} (app {kit.AppId}) failed", StringComparison.Ordinal),
             "the failure is logged");
         fixture.Vault.Logs.All.Should().NotContain(refresh);
     }
@@ -62,7 +56,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, withRevocation: false);
         var token = await kit.SeedAsync(kit.Now.AddHours(1));
         await (await kit.Management.DeleteAsync($"{RefreshKit.Outbound}/token?id={token.Id}")).ShouldBeOk();
-        await Eventually(() => fixture.Vault.Logs.All.Contains($"Token {token.Id} was not revoked: app {kit.AppId} has no revocation endpoint", StringComparison.Ordinal),
+        await Eventually.TrueAsync(() => fixture.Vault.Logs.All.Contains($"Token {token.Id} was not revoked: app {kit.AppId} has no revocation endpoint", StringComparison.Ordinal),
             "the skip is logged");
         kit.Fake.Revocations.Should().Be(0);
     }
@@ -77,7 +71,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         await (await kit.Management.PostJson($"{RefreshKit.Outbound}/app/delete", new { id = kit.AppId })).ShouldBeOk();
 
         (await kit.ExistsAsync(token.Id)).Should().BeFalse("tokens go with their app");
-        await Eventually(() => kit.Fake.RevokedTokens.Count == 2, "the deleted app's revocation endpoint is still known");
+        await Eventually.TrueAsync(() => kit.Fake.RevokedTokens.Count == 2, "the deleted app's revocation endpoint is still known");
         kit.Fake.RevokedTokens.Should().Equal(refresh, access);
     }
 }

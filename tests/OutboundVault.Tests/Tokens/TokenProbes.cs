@@ -55,12 +55,3 @@ public sealed class RefreshProbe
     }
 }
 
-public static class ProbeClients
-{
-    public static HttpClient CreateManagementClient(this WebApplicationFactory<Program> factory)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", $"{VaultFactory.ProjectId}:{VaultFactory.ManagementKey}");
-        return client;
-    }
-}
