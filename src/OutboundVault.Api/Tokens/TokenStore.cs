@@ -25,30 +25,16 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
     /// <summary>Stores a grant and commits.</summary>
     public async Task<OutboundToken> SaveAsync(Grant grant, CancellationToken ct)
     {
-        var token = await StageAsync(grant, ct);
+        var token = (await StageManyAsync([grant], ct))[0];
         await db.SaveChangesAsync(ct);
         return token;
     }
 
     /// <summary>
-    /// Adds or replaces a grant without committing (batches commit once, all or nothing). An OAuth grant
+    /// Adds or replaces grants without committing (batches commit once, all or nothing). An OAuth grant
     /// replaces the owner's token for the app when the scope sets are equal; an API key replaces the
-    /// owner's previous key for the app; anything else adds a row.
-    /// </summary>
-    public async Task<OutboundToken> StageAsync(Grant grant, CancellationToken ct)
-    {
-        var scopeKey = ScopeKeyOf(grant.Scopes);
-        var token = db.Tokens.Local.FirstOrDefault(t => Replaces(t, grant, scopeKey))
-            ?? await db.Tokens.Where(t => t.AppId == grant.AppId && t.UserId == grant.Owner.UserId && t.TenantId == grant.Owner.TenantId && t.Kind == grant.Kind)
-                .Where(t => grant.Kind == TokenKinds.ApiKey || t.ScopeKey == scopeKey)
-                .OrderByDescending(t => t.UpdatedAt).FirstOrDefaultAsync(ct);
-        return Apply(token, grant, scopeKey);
-    }
-
-    /// <summary>
-    /// <see cref="StageAsync"/> for a batch, with the same replace-or-add rule: one query loads every row
-    /// the grants could replace (instead of one query per grant), and change detection runs once at the
-    /// commit instead of after every staged row.
+    /// owner's previous key for the app; anything else adds a row. One query loads every row the grants
+    /// could replace, and change detection runs once at the commit instead of after every staged row.
     /// </summary>
     public async Task<IReadOnlyList<OutboundToken>> StageManyAsync(IReadOnlyList<Grant> grants, CancellationToken ct)
     {
@@ -113,10 +99,6 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         WriteSecrets(token, grant.AccessToken, grant.RefreshToken);
         return token;
     }
-
-    static bool Replaces(OutboundToken t, Grant grant, string scopeKey) =>
-        t.AppId == grant.AppId && t.UserId == grant.Owner.UserId && t.TenantId == grant.Owner.TenantId && t.Kind == grant.Kind
-        && (grant.Kind == TokenKinds.ApiKey || t.ScopeKey == scopeKey);
 
     /// <summary>Seals both secrets to this row under the primary key and gives the row a new version.</summary>
     public void WriteSecrets(OutboundToken token, string? accessToken, string? refreshToken)
