@@ -40,11 +40,12 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapVaultApiDocs();
 
-var mgmt = app.MapGroup("/v1/mgmt").RequireAuthorization(SecurityServiceCollectionExtensions.ManagementPolicy);
-mgmt.MapLicense();
+var mgmt = app.MapGroup("/v1/mgmt");
+mgmt.MapGroup("").RequireAuthorization(VaultAccess.Connect).MapLicense();
 var outbound = mgmt.MapGroup("/outbound");
-outbound.MapGroup("").WithTags("Outbound apps").MapOutboundApps();
-outbound.MapGroup("").WithTags("Tokens").MapTokens().MapTokenRefresh();
+outbound.MapGroup("").WithTags("Outbound apps").RequireAuthorization(VaultAccess.Admin).MapOutboundApps();
+outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Fetch).MapTokenFetch();
+outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Admin).MapTokens().MapTokenRefresh();
 app.MapConnect();
 
 app.Run();

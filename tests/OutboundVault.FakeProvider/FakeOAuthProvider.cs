@@ -125,10 +125,12 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     /// <summary>
     /// A user JWT signed with the key published at /jwks, as an identity provider would issue it (the
     /// fake's discovery document makes it usable as Connect:Jwt:Authority). Defaults: issuer = this fake,
-    /// valid for an hour; an <paramref name="expires"/> in the past makes an expired token.
+    /// valid for an hour; an <paramref name="expires"/> in the past makes an expired token; <paramref name="claims"/>
+    /// adds claims such as <c>scope</c>, <c>scp</c>, <c>tenants</c> or <c>dct</c>.
     /// </summary>
-    public string CreateUserJwt(string subject, string audience, DateTime? expires = null, string? issuer = null) =>
-        SigningKey.CreateToken(issuer ?? Issuer, audience, subject, expires ?? DateTime.UtcNow.AddHours(1));
+    public string CreateUserJwt(string subject, string audience, DateTime? expires = null, string? issuer = null,
+        IReadOnlyDictionary<string, object>? claims = null) =>
+        SigningKey.CreateToken(issuer ?? Issuer, audience, subject, expires ?? DateTime.UtcNow.AddHours(1), claims);
 
     public async ValueTask DisposeAsync()
     {

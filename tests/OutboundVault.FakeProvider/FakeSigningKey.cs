@@ -15,15 +15,16 @@ internal sealed class FakeSigningKey : IDisposable
         CreateToken(issuer, audience, subject, DateTime.UtcNow.AddHours(1));
 
     /// <summary>An RS256 JWT with this key; an <paramref name="expires"/> in the past makes an expired one.</summary>
-    public string CreateToken(string issuer, string audience, string subject, DateTime expires)
+    public string CreateToken(string issuer, string audience, string subject, DateTime expires, IReadOnlyDictionary<string, object>? claims = null)
     {
+        var all = new Dictionary<string, object>(claims ?? new Dictionary<string, object>()) { ["sub"] = subject };
         var now = DateTime.UtcNow;
         var issuedAt = expires <= now ? expires.AddHours(-1) : now;
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Claims = new Dictionary<string, object> { ["sub"] = subject },
+            Claims = all,
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = expires,

@@ -17,11 +17,11 @@ internal static class ConnectEndpoints
     {
         var connect = app.MapGroup("").WithTags("Connect");
         connect.MapPost(UserConnectPath, Connect).Validate<ConnectRequest>()
-            .RequireAuthorization(SecurityServiceCollectionExtensions.ConnectPolicy)
+            .RequireAuthorization(VaultAccess.Connect)
             .WithName("Connect").WithSummary("Start connecting a user or tenant to an outbound app; answers the provider authorization URL")
-            .WithDescription("Bearer <ProjectId>:<user JWT> (the user is the token's sub) or <ProjectId>:<ManagementKey> with userId and/or tenantId in the body.");
+            .WithDescription("Bearer <ProjectId>:<access token> or Bearer <access token> (the user is the token's sub) or <ProjectId>:<ManagementKey> with userId and/or tenantId in the body.");
         connect.MapPost(ManagementConnectPath, Connect).Validate<ConnectRequest>()
-            .RequireAuthorization(SecurityServiceCollectionExtensions.ConnectPolicy)
+            .RequireAuthorization(VaultAccess.Connect)
             .WithName("ConnectApp").WithSummary("Start connecting to an outbound app (same as /v1/outbound/oauth/connect)");
         connect.MapGet(CallbackUris.CallbackPath, Callback).AllowAnonymous()
             .WithName("ConnectCallback").WithSummary("Where the provider sends the browser back; redirects with outbound_* markers or shows a result page")
@@ -29,9 +29,10 @@ internal static class ConnectEndpoints
     }
 
     static async Task<Ok<ConnectResponse>> Connect(
-        ConnectRequest request, ClaimsPrincipal caller, HttpRequest http, ConnectStarter starter, CancellationToken ct)
+        ConnectRequest request, ClaimsPrincipal caller, VaultAccess access, HttpRequest http, ConnectStarter starter, CancellationToken ct)
     {
         var owner = ConnectOwner.Resolve(caller, request);
+        access.EnsureMayUse(caller, request.AppId!, owner.Owner);
         return TypedResults.Ok(new ConnectResponse(await starter.StartAsync(request, owner, http, ct)));
     }
 

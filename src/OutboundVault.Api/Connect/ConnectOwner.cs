@@ -22,7 +22,7 @@ internal sealed record ConnectOwner(TokenOwner Owner, string GrantedBy)
         var userId = Blank(request.UserId);
         var tenantId = Blank(request.TenantId);
         var tenantLevel = request.TenantLevel == true;
-        if (caller.FindFirst(UserJwtAuthenticationHandler.UserClaim)?.Value is { } subject)
+        if (InboundCaller.From(caller)?.Subject is { } subject)
         {
             if (userId is not null && userId != subject)
                 throw new VaultException(VaultError.Forbidden, "A user token connects its own user: leave userId out or set it to the token's sub");

@@ -27,6 +27,7 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            var readAt = Now();
             var candidates = await DueAsync(db, o, ct);
             // A row that comes back in the same iteration could not be settled (its failure could not be
             // recorded): leave it for the next iteration rather than spin.
@@ -34,7 +35,7 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
             if (candidates.Count == 0) break;
 
             var claim = TokenLeases.NewClaim();
-            await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), o.LeaseDuration, ct);
+            await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), Recently(readAt, o), o.LeaseDuration, ct);
             var claimed = await db.Tokens.AsNoTracking().Where(t => candidates.Contains(t.Id) && t.LeaseOwner == claim)
                 .OrderBy(t => t.AccessTokenExpiresAt).ToListAsync(ct);
             var appIds = claimed.Select(t => t.AppId).Distinct().ToList();
@@ -81,7 +82,7 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
         var horizon = now + o.Margin;
         // A token whose lifetime is shorter than the margin would otherwise be refreshed on every iteration;
         // between worker refreshes the fetch path still keeps it above Refresh:MinValidity.
-        var recently = now - o.Margin / 2;
+        var recently = Recently(now, o);
         return db.Tokens.AsNoTracking()
             .Where(t => t.Status == TokenStatuses.Valid && t.Kind == TokenKinds.OAuth && t.RefreshTokenCipher != null
                 && t.AccessTokenExpiresAt != null && t.AccessTokenExpiresAt <= horizon
@@ -107,6 +108,8 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
             logger.LogDebug("Releasing the rest of a refresh batch failed ({ExceptionType}); the leases expire on their own", ex.GetType().Name);
         }
     }
+
+    static DateTime Recently(DateTime now, RefreshOptions o) => now - o.Margin / 2;
 
     DateTime Now() => clock.GetUtcNow().UtcDateTime;
 }

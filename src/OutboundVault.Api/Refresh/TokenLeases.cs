@@ -28,13 +28,17 @@ internal static class TokenLeases
 
     /// <summary>
     /// The worker's batch claim. The eligibility test sits on the UPDATE itself (not in a sub-select), so on
-    /// PostgreSQL a row another instance claimed a moment earlier is re-checked and skipped, never shared.
+    /// PostgreSQL a row another instance claimed a moment earlier is re-checked and skipped, never shared; and a
+    /// row another instance refreshed (and released) since the batch was read is no longer refreshed since
+    /// <paramref name="refreshedSince"/>, so it is skipped too instead of refreshed a second time.
     /// </summary>
-    public static Task<int> ClaimBatchAsync(VaultDbContext db, IReadOnlyList<string> ids, string claim, DateTime now, TimeSpan duration, CancellationToken ct)
+    public static Task<int> ClaimBatchAsync(
+        VaultDbContext db, IReadOnlyList<string> ids, string claim, DateTime now, DateTime refreshedSince, TimeSpan duration, CancellationToken ct)
     {
         var until = now + duration;
         return db.Tokens
             .Where(t => ids.Contains(t.Id) && t.Status == TokenStatuses.Valid && t.RefreshTokenCipher != null
+                && (t.LastRefreshAt == null || t.LastRefreshAt <= refreshedSince)
                 && (t.LeaseOwner == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt <= now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, claim).SetProperty(t => t.LeaseExpiresAt, until), ct);
     }

@@ -28,23 +28,6 @@ internal sealed class ManagementKeyAuthenticationHandler(
         var identity = new ClaimsIdentity([new Claim(ManagementClaim, "true"), new Claim("project_id", parts.ProjectId)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteUnauthorized(Context);
-
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = 403;
-        await Response.WriteAsJsonAsync(DescopeError.From(VaultError.Forbidden, "These credentials may not call this route"));
-    }
-
-    public static async Task WriteUnauthorized(HttpContext context)
-    {
-        if (context.Response.HasStarted) return;
-        context.Response.StatusCode = 401;
-        await context.Response.WriteAsJsonAsync(DescopeError.From(VaultError.Unauthorized,
-            "Missing or invalid credentials: send Authorization: Bearer <ProjectId>:<ManagementKey>"));
-    }
 }
 
 /// <summary>The two halves of a Descope bearer: the project id, then the key and/or token after the first ':'.</summary>

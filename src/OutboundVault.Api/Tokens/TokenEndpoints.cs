@@ -2,7 +2,7 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
 
-/// <summary>Token routes of the contract (rows 7–19) and the token management view.</summary>
+/// <summary>Token routes of the contract (rows 7–19; the fetch routes are mapped apart, they take access tokens too) and the token management view.</summary>
 public static class TokenEndpoints
 {
     public static IServiceCollection AddTokenVault(this IServiceCollection services)
@@ -21,7 +21,6 @@ public static class TokenEndpoints
     }
 
     public static RouteGroupBuilder MapTokens(this RouteGroupBuilder outbound) => outbound
-        .MapTokenFetch()
         .MapTokenUploads()
         .MapTokenDeletes()
         .MapTokenLists();

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutboundVault.Errors;
+using OutboundVault.Security;
 using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
@@ -24,21 +26,35 @@ internal static class TokenFetchEndpoints
         return outbound;
     }
 
-    static async Task<Ok<TokenEnvelope>> FetchUserTokenByScopes(UserTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
-        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
-            Arguments.Scopes(request.Scopes), request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+    static Task<Ok<TokenEnvelope>> FetchUserTokenByScopes(UserTokenFetch request, Caller caller, CancellationToken ct) =>
+        caller.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
+            Arguments.Scopes(request.Scopes), request.Options, request.ExternalIdentifier, ct);
 
-    static async Task<Ok<TokenEnvelope>> FetchLatestUserToken(UserTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
-        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
-            [], request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+    static Task<Ok<TokenEnvelope>> FetchLatestUserToken(UserTokenFetch request, Caller caller, CancellationToken ct) =>
+        caller.FetchAsync(request.AppId!, TokenOwner.User(request.UserId!, request.TenantId),
+            [], request.Options, request.ExternalIdentifier, ct);
 
-    static async Task<Ok<TokenEnvelope>> FetchTenantTokenByScopes(TenantTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
-        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
-            Arguments.Scopes(request.Scopes), request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+    static Task<Ok<TokenEnvelope>> FetchTenantTokenByScopes(TenantTokenFetch request, Caller caller, CancellationToken ct) =>
+        caller.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
+            Arguments.Scopes(request.Scopes), request.Options, request.ExternalIdentifier, ct);
 
-    static async Task<Ok<TokenEnvelope>> FetchLatestTenantToken(TenantTokenFetch request, TokenFetcher fetcher, CancellationToken ct) =>
-        TypedResults.Ok(await fetcher.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
-            [], request.Options, Arguments.NonEmpty(request.ExternalIdentifier), ct));
+    static Task<Ok<TokenEnvelope>> FetchLatestTenantToken(TenantTokenFetch request, Caller caller, CancellationToken ct) =>
+        caller.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
+            [], request.Options, request.ExternalIdentifier, ct);
+
+    /// <summary>The caller's credentials, the access check and the fetcher of one fetch request.</summary>
+    sealed record Caller(ClaimsPrincipal Principal, VaultAccess Access, TokenFetcher Fetcher)
+    {
+        public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(new(context.User,
+            context.RequestServices.GetRequiredService<VaultAccess>(), context.RequestServices.GetRequiredService<TokenFetcher>()));
+
+        public async Task<Ok<TokenEnvelope>> FetchAsync(string appId, TokenOwner owner, IReadOnlyCollection<string> scopes,
+            FetchOptions? options, string? externalIdentifier, CancellationToken ct)
+        {
+            Access.EnsureMayUse(Principal, appId, owner);
+            return TypedResults.Ok(await Fetcher.FetchAsync(appId, owner, scopes, options, Arguments.NonEmpty(externalIdentifier), ct));
+        }
+    }
 
     /// <summary>404 for "connect first" or "reconnect", 500 for an unreadable secret, 502 for a provider refusing a refresh.</summary>
     static RouteHandlerBuilder ProducesFetchErrors(this RouteHandlerBuilder builder) => builder

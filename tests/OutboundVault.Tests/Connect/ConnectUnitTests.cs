@@ -114,5 +114,5 @@ public class ConnectUnitTests
 
     static ClaimsPrincipal Caller(string? sub) => new(sub is null
         ? new ClaimsIdentity([new Claim(ManagementKeyAuthenticationHandler.ManagementClaim, "true")], ManagementKeyAuthenticationHandler.SchemeName)
-        : new ClaimsIdentity([new Claim(UserJwtAuthenticationHandler.UserClaim, sub)], UserJwtAuthenticationHandler.SchemeName));
+        : new ClaimsIdentity([new Claim("sub", sub)], InboundTokenAuthentication.SchemeName));
 }

@@ -26,9 +26,9 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
         var appId = await driver.CreateAppAsync(fake);
-        var jwt = Idp.CreateUserJwt("jwt-user-1", ConnectFixture.Audience);
+        var jwt = Idp.CreateUserJwt("jwt-user-1", ConnectFixture.Audience, claims: new Dictionary<string, object> { ["dct"] = "tenant-j" });
 
-        // core-js moves tenantId to the top level; the user's token then belongs to that tenant.
+        // core-js moves tenantId to the top level; the user's token then belongs to that tenant (one the JWT names).
         var callback = await driver.RunAsync(new { appId, tenantId = "tenant-j", options = new { scopes = new[] { "s" } } }, UserClient(jwt), path);
 
         ConnectDriver.Markers(callback)["outbound_status"].Should().Be("success");
@@ -122,11 +122,11 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
     }
 
     [Fact]
-    public async Task A_user_token_does_not_open_the_management_routes()
+    public async Task A_valid_user_token_on_a_management_route_is_forbidden_not_unauthenticated()
     {
         var client = UserClient(Idp.CreateUserJwt("jwt-user-4", ConnectFixture.Audience));
 
-        await (await client.GetAsync("/v1/mgmt/outbound/apps")).ShouldBeError(401, "E081401");
+        await (await client.GetAsync("/v1/mgmt/outbound/apps")).ShouldBeError(403, "E081403");
     }
 }
 
