@@ -23,6 +23,10 @@ internal static class FakeEndpoints
         app.MapGet("/.well-known/openid-configuration", () => Discovery(fake));
         app.MapGet("/.well-known/oauth-authorization-server", () => Discovery(fake));
         app.MapGet("/jwks", () => Results.Json(fake.SigningKey.Jwks()));
+        app.MapGet("/profile", (HttpRequest request) =>
+            request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) && fake.Issued(header[7..])
+                ? Results.Json(new { sub = fake.Options.Subject, name = "Fake Profile User" })
+                : Results.Unauthorized());
         app.MapGet("/stats", () => Results.Json(new
         {
             refreshCalls = fake.RefreshCalls,

@@ -15,6 +15,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<string> revokedTokens = new();
     private readonly ConcurrentQueue<string> registrationRequests = new();
+    private readonly ConcurrentDictionary<string, bool> accessTokens = new(StringComparer.Ordinal);
     private FakeTokenRequest? lastTokenRequest;
     private int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
     private int discoveryFailuresLeft;
@@ -42,6 +43,9 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     public string AuthorizationServerMetadataUrl => BaseUrl + "/.well-known/oauth-authorization-server";
     public string JwksUrl => BaseUrl + "/jwks";
     public string StatsUrl => BaseUrl + "/stats";
+
+    /// <summary>A profile API that answers only for an access token this fake issued (Bearer), 401 otherwise.</summary>
+    public string ProfileUrl => BaseUrl + "/profile";
 
     public int RefreshCalls => Volatile.Read(ref refreshCalls);
     public int CodeExchanges => Volatile.Read(ref codeExchanges);
@@ -143,6 +147,14 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     internal Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
 
     internal void RecordTokenRequest(FakeTokenRequest request) => Volatile.Write(ref lastTokenRequest, request);
+
+    internal string RecordAccessToken(string token)
+    {
+        accessTokens[token] = true;
+        return token;
+    }
+
+    internal bool Issued(string accessToken) => accessTokens.ContainsKey(accessToken);
 
     internal void RecordRevocation(string token) => revokedTokens.Enqueue(token);
 

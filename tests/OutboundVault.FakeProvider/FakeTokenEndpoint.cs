@@ -117,7 +117,7 @@ internal static class FakeTokenEndpoint
         var options = fake.Options;
         var body = new Dictionary<string, object>
         {
-            ["access_token"] = FakeGrantStore.NewValue("at"),
+            ["access_token"] = fake.RecordAccessToken(FakeGrantStore.NewValue("at")),
             ["token_type"] = "Bearer",
         };
         AddIfPresent(body, "expires_in", options.ExpiresIn);
