@@ -24,7 +24,29 @@ public sealed class ExampleMcpServerTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task An_unconnected_user_is_asked_once_to_connect_and_then_the_tool_returns_the_profile(bool withManagementKey)
+    public Task An_unconnected_user_is_asked_once_to_connect_and_then_the_tool_returns_the_profile(bool withManagementKey) =>
+        WithStackAsync(withManagementKey, ConnectOnceThenProfileAsync);
+
+    [Fact]
+    public Task A_client_without_url_elicitation_gets_an_error_result_carrying_the_connect_link() =>
+        WithStackAsync(withManagementKey: false, async (idp, provider, _, mcpBase) =>
+        {
+            var accessToken = idp.CreateUserJwt("mcp-user-2", Audience, claims: new Dictionary<string, object> { ["scope"] = "outbound.token.fetch" });
+            await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Endpoint = new Uri(mcpBase + "/mcp"),
+                TransportMode = HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {accessToken}" },
+            }), new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+            var result = await client.CallToolAsync("get_profile");
+
+            (result.IsError, result.Content.OfType<TextContentBlock>().Single().Text.Contains(provider.AuthorizationUrl, StringComparison.Ordinal))
+                .Should().Be((true, true));
+        });
+
+    /// <summary>The identity provider, the OAuth provider, the vault (its own process, on PostgreSQL) and the example MCP server.</summary>
+    static async Task WithStackAsync(bool withManagementKey, Func<FakeOAuthProvider, FakeOAuthProvider, VaultProcess, string, Task> body)
     {
         var database = await TestPostgres.CreateDatabaseAsync();
         await using var idp = await FakeOAuthProvider.StartAsync();
@@ -60,7 +82,7 @@ public sealed class ExampleMcpServerTests
         try
         {
             await WaitForAsync(mcpBase + "/.well-known/oauth-protected-resource", mcp);
-            await ConnectOnceThenProfileAsync(idp, provider, vault, mcpBase);
+            await body(idp, provider, vault, mcpBase);
         }
         finally
         {
