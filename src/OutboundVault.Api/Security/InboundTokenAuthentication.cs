@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -68,8 +66,7 @@ public static class InboundTokenAuthentication
                 if (!jwt.IsConfigured)
                     context.Fail(new VaultException(VaultError.NotConfigured,
                         "Access tokens are not configured: set Connect:Jwt:Authority and Connect:Jwt:Audience"));
-                else if (bearer.ProjectId is { } projectId && !CryptographicOperations.FixedTimeEquals(
-                             Encoding.UTF8.GetBytes(projectId), Encoding.UTF8.GetBytes(credentials.ProjectId)))
+                else if (bearer.ProjectId is { } projectId && !credentials.IsProject(projectId))
                     context.Fail(Rejected("the project id before the token is not this vault's Management:ProjectId"));
                 else
                     context.Token = bearer.Jwt;
@@ -79,8 +76,9 @@ public static class InboundTokenAuthentication
             {
                 context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(InboundTokenAuthentication))
                     .LogInformation("An access token was rejected ({Failure})", context.Exception.GetType().Name);
-                var reachable = await MetadataReadableAsync(context.Options, context.HttpContext.RequestAborted);
-                context.Fail(context.Exception is VaultException known ? known : reachable ? Translate(context.Exception) : Unreachable);
+                context.Fail(context.Exception is VaultException known ? known
+                    : await MetadataReadableAsync(context.Options, context.HttpContext.RequestAborted) ? Translate(context.Exception)
+                    : Unreachable);
             },
             OnTokenValidated = context =>
             {

@@ -24,9 +24,12 @@ public sealed class ManagementCredentials
 
     public static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>Whether <paramref name="project"/> is this vault's project id, compared in constant time.</summary>
+    public bool IsProject(string project) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(project), projectId);
+
     public bool Accepts(string project, string key)
     {
-        var projectMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(project), projectId);
+        var projectMatches = IsProject(project);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var keyMatches = false;
         foreach (var candidate in keyHashes) keyMatches |= CryptographicOperations.FixedTimeEquals(hash, candidate);
