@@ -125,11 +125,15 @@ internal static class FakeEndpoints
             ["jwks_uri"] = fake.JwksUrl,
             ["response_types_supported"] = ResponseTypes,
             ["grant_types_supported"] = GrantTypes,
-            ["code_challenge_methods_supported"] = ChallengeMethods,
             ["token_endpoint_auth_methods_supported"] = AuthMethods,
             ["subject_types_supported"] = SubjectTypes,
             ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
         };
+        if (fake.Options.PublishChallengeMethods)
+        {
+            metadata["code_challenge_methods_supported"] = ChallengeMethods;
+        }
+
         if (fake.Options.PublishRegistrationEndpoint)
         {
             metadata["registration_endpoint"] = fake.RegistrationUrl;

@@ -97,4 +97,7 @@ public sealed class FakeProviderOptions
 
     /// <summary>False leaves registration_endpoint out of the discovery documents (/register still works).</summary>
     public bool PublishRegistrationEndpoint { get; set; } = true;
+
+    /// <summary>False leaves code_challenge_methods_supported out of the discovery documents (PKCE still works).</summary>
+    public bool PublishChallengeMethods { get; set; } = true;
 }

@@ -77,7 +77,7 @@ internal static class FakeTokenEndpoint
         }
 
         var scope = fake.Options.GrantedScope ?? pending.Scope;
-        return Issue(fake, clientId, scope, fake.Grants.IssueRefreshToken(clientId, scope));
+        return Issue(fake, form, clientId, scope, fake.Grants.IssueRefreshToken(clientId, scope));
     }
 
     private static IResult Refresh(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId)
@@ -89,7 +89,7 @@ internal static class FakeTokenEndpoint
         }
 
         var scope = fake.Options.GrantedScope ?? form.GetValueOrDefault("scope") ?? outcome.Scope;
-        return Issue(fake, clientId, scope, outcome.NewRefreshToken);
+        return Issue(fake, form, clientId, scope, outcome.NewRefreshToken);
     }
 
     // OAuth 2.1: a verifier without a challenge is refused as well as a wrong one.
@@ -112,12 +112,20 @@ internal static class FakeTokenEndpoint
             Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(pending.CodeChallenge));
     }
 
-    private static IResult Issue(FakeOAuthProvider fake, string clientId, string? scope, string? refreshToken)
+    /// <summary>
+    /// An opaque access token, or with an RFC 8707 <c>resource</c> a JWT for that audience (as an MCP server's
+    /// authorization server issues them), signed with the key at /jwks.
+    /// </summary>
+    private static IResult Issue(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId, string? scope, string? refreshToken)
     {
         var options = fake.Options;
+        var accessToken = form.TryGetValue("resource", out var resource)
+            ? fake.SigningKey.CreateToken(fake.Issuer, resource, options.Subject, DateTime.UtcNow.AddHours(1),
+                new Dictionary<string, object> { ["scope"] = scope ?? "", ["jti"] = FakeGrantStore.NewValue("jti") })
+            : FakeGrantStore.NewValue("at");
         var body = new Dictionary<string, object>
         {
-            ["access_token"] = fake.RecordAccessToken(FakeGrantStore.NewValue("at")),
+            ["access_token"] = fake.RecordAccessToken(accessToken),
             ["token_type"] = "Bearer",
         };
         AddIfPresent(body, "expires_in", options.ExpiresIn);

@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Data;
 using OutboundVault.Errors;
@@ -5,9 +6,27 @@ using OutboundVault.Security;
 
 namespace OutboundVault.Apps;
 
-/// <summary>Creates an app from a validated request: by hand or from a template.</summary>
-internal sealed class AppCreator(VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock)
+/// <summary>Creates an app: by hand, from a template or from a remote MCP server's metadata.</summary>
+internal sealed class AppCreator(
+    VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, IValidator<AppRequest> validator)
 {
+    /// <summary>
+    /// Creates an app whose fields the vault assembled (a template with overrides, discovered metadata): the rules
+    /// of a hand-written app apply to the result, failures named with <paramref name="context"/>.
+    /// </summary>
+    public async Task<AppResponse> CreateAssembledAsync(AppRequest request, string context, CancellationToken ct)
+    {
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
+        {
+            var first = validation.Errors[0];
+            throw new VaultException(first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest,
+                $"{context}: {first.ErrorMessage}");
+        }
+        return await CreateAsync(request, ct);
+    }
+
+    /// <summary>Creates an app from a request the endpoint's validation filter has checked.</summary>
     public async Task<AppResponse> CreateAsync(AppRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;

@@ -17,6 +17,7 @@ public static class OutboundAppEndpoints
         .AddValidator<UpdateAppRequest, UpdateAppRequestValidator>()
         .AddValidator<AppIdRequest, AppIdRequestValidator>()
         .AddValidator<CreateFromTemplateRequest, CreateFromTemplateRequestValidator>()
+        .AddValidator<CreateFromMcpServerRequest, CreateFromMcpServerRequestValidator>()
         .AddScoped<AppResponses>()
         .AddScoped<AppCreator>();
 
@@ -25,6 +26,7 @@ public static class OutboundAppEndpoints
         outbound.MapPost("/app/create", CreateApp).Validate<AppRequest>()
             .WithName("CreateApp").WithSummary("Create an outbound app (fields at the top level)");
         outbound.MapAppTemplates();
+        outbound.MapMcpServerApps();
         outbound.MapPost("/app/update", UpdateApp).Validate<UpdateAppRequest>()
             .WithName("UpdateApp").WithSummary("Replace an outbound app's fields; a missing clientSecret keeps the stored one");
         outbound.MapPost("/app/delete", DeleteApp).Validate<AppIdRequest>()

@@ -52,13 +52,9 @@ internal sealed class ConnectStarter(
         {
             return await providers.ResolveEndpointsAsync(app.ToProviderApp(protector), ct);
         }
-        catch (ProviderException ex) when (ex.Kind is ProviderFailureKind.Blocked or ProviderFailureKind.Configuration)
-        {
-            throw VaultException.Invalid(ex.Message);
-        }
         catch (ProviderException ex)
         {
-            throw new VaultException(VaultError.ProviderFailure, ex.Message);
+            throw ex.ToVaultException();
         }
     }
 }

@@ -60,13 +60,9 @@ internal sealed class DynamicClientRegistration(
         {
             return await providers.RegisterClientAsync(app.ToProviderApp(protector), request, ct);
         }
-        catch (ProviderException ex) when (ex.Kind is ProviderFailureKind.Blocked or ProviderFailureKind.Configuration)
-        {
-            throw VaultException.Invalid(ex.Message);
-        }
         catch (ProviderException ex)
         {
-            throw new VaultException(VaultError.ProviderFailure, ex.Message);
+            throw ex.ToVaultException();
         }
     }
 }

@@ -73,13 +73,14 @@ public sealed partial class ProviderClient
         using var document = ProviderResponseReader.TryParseObject(reply.Body)
             ?? throw Fail(app, ProviderOperation.Discovery, ProviderFailureKind.Transient,
                 $"{Describe(endpoint)} did not answer with a JSON metadata document", statusCode: reply.StatusCode);
-        var root = document.RootElement;
-        return new ProviderEndpoints(
-            NullIfBlank(ProviderResponseReader.ReadString(root, "authorization_endpoint")),
-            NullIfBlank(ProviderResponseReader.ReadString(root, "token_endpoint")),
-            NullIfBlank(ProviderResponseReader.ReadString(root, "revocation_endpoint")),
-            NullIfBlank(ProviderResponseReader.ReadString(root, "registration_endpoint")));
+        return ReadEndpoints(document.RootElement);
     }
+
+    private static ProviderEndpoints ReadEndpoints(System.Text.Json.JsonElement metadata) => new(
+        NullIfBlank(ProviderResponseReader.ReadString(metadata, "authorization_endpoint")),
+        NullIfBlank(ProviderResponseReader.ReadString(metadata, "token_endpoint")),
+        NullIfBlank(ProviderResponseReader.ReadString(metadata, "revocation_endpoint")),
+        NullIfBlank(ProviderResponseReader.ReadString(metadata, "registration_endpoint")));
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

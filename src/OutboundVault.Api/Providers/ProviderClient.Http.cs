@@ -56,7 +56,7 @@ public sealed partial class ProviderClient
             logger.LogDebug("{Operation} for app {AppId}: {Endpoint} answered HTTP {StatusCode} in {ElapsedMs:0} ms",
                 operation, app.AppId, Describe(endpoint), (int)response.StatusCode,
                 timeProvider.GetElapsedTime(started).TotalMilliseconds);
-            return new ProviderReply((int)response.StatusCode, body);
+            return new ProviderReply((int)response.StatusCode, body, response.Headers.WwwAuthenticate.ToString());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -119,7 +119,8 @@ public sealed partial class ProviderClient
         return null;
     }
 
-    private sealed record ProviderReply(int StatusCode, string Body)
+    /// <param name="Challenge">The WWW-Authenticate header, empty when absent.</param>
+    private sealed record ProviderReply(int StatusCode, string Body, string Challenge)
     {
         public bool IsSuccess => StatusCode is >= 200 and < 300;
     }

@@ -1,3 +1,5 @@
+using OutboundVault.Errors;
+
 namespace OutboundVault.Providers;
 
 /// <summary>
@@ -37,4 +39,16 @@ public sealed class ProviderException : Exception
 
     /// <summary>The HTTP status the provider answered with; null when no answer arrived.</summary>
     public int? StatusCode { get; }
+}
+
+public static class ProviderExceptionTranslation
+{
+    /// <summary>
+    /// The vault's answer to a provider failure while an operator or a connect is waiting: 400 when only the app's
+    /// definition can fix it (a blocked address, a wrong URL, a refused registration), 502 otherwise.
+    /// </summary>
+    public static VaultException ToVaultException(this ProviderException exception) =>
+        exception.Kind is ProviderFailureKind.Blocked or ProviderFailureKind.Configuration
+            ? VaultException.Invalid(exception.Message)
+            : new VaultException(VaultError.ProviderFailure, exception.Message);
 }

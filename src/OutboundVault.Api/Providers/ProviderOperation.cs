@@ -8,6 +8,7 @@ internal enum ProviderOperation
     Revocation,
     Discovery,
     Registration,
+    ResourceDiscovery,
 }
 
 internal static class ProviderOperationNames
@@ -19,6 +20,7 @@ internal static class ProviderOperationNames
         ProviderOperation.Revocation => "Token revocation",
         ProviderOperation.Discovery => "Discovery",
         ProviderOperation.Registration => "Client registration",
+        ProviderOperation.ResourceDiscovery => "Protected resource discovery",
         _ => operation.ToString(),
     };
 }

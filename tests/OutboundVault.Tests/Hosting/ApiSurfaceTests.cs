@@ -35,13 +35,14 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         "POST /v1/outbound/oauth/connect",                             // 20
         "POST /v1/mgmt/outbound/app/connect",                          // 21
         "GET /v1/mgmt/license",                                        // 22
-        // The vault's own: callback, hosted API-key page, token management, manual refresh, templates.
+        // The vault's own: callback, hosted API-key page, token management, manual refresh, templates, remote MCP servers.
         "GET /v1/outbound/oauth/callback",
         "GET /v1/outbound/apikey",
         "POST /v1/outbound/apikey",
         "GET /v1/mgmt/outbound/app/{appId}/tokens",
         "POST /v1/mgmt/outbound/token/refresh",
         "GET /v1/mgmt/outbound/templates",
+        "POST /v1/mgmt/outbound/app/create/bymcpserver",
     ];
 
     List<string> MappedRoutes() => fixture.Vault.Services.GetRequiredService<EndpointDataSource>().Endpoints

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -20,6 +19,7 @@ public sealed class ExampleMcpServerTests
 {
     const string Audience = "example-mcp";
     const string AppId = "profile-app";
+    const string ApiKeyAppId = "weather-key";
 
     [Theory]
     [InlineData(false)]
@@ -28,16 +28,37 @@ public sealed class ExampleMcpServerTests
         WithStackAsync(withManagementKey, ConnectOnceThenProfileAsync);
 
     [Fact]
+    public Task A_user_types_an_api_key_on_the_vault_page_and_the_tool_then_reports_it_stored_without_echoing_it() =>
+        WithStackAsync(withManagementKey: false, async (idp, _, vault, mcpBase) =>
+        {
+            const string typedKey = "wk_live_example_0123456789";
+            await using var client = await ConnectAsync(mcpBase, FetchToken(idp, "mcp-user-3"), urlElicitation: true);
+            var completed = AwaitElicitationComplete(client);
+            var required = await FluentActions.Awaiting(() => client.CallToolAsync("get_api_key_status").AsTask())
+                .Should().ThrowAsync<UrlElicitationRequiredException>();
+            var elicitation = required.Which.Elicitations.Should().ContainSingle().Subject;
+            elicitation.Url.Should().StartWith(vault.BaseUrl + "/v1/outbound/apikey?state=");
+            // The user's browser: the vault's page, the typed key posted as a form, then the MCP server's /connected page.
+            using var browser = new HttpClient();
+            var form = await browser.GetStringAsync(elicitation.Url);
+            form.Should().Contain("name=\"apiKey\"");
+            var state = System.Web.HttpUtility.ParseQueryString(new Uri(elicitation.Url!).Query)["state"]!;
+            var landed = await browser.PostAsync(vault.BaseUrl + "/v1/outbound/apikey",
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["state"] = state, ["apiKey"] = typedKey }));
+            landed.StatusCode.Should().Be(HttpStatusCode.OK, await landed.Content.ReadAsStringAsync());
+            (await completed.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(elicitation.ElicitationId);
+
+            var result = await client.CallToolAsync("get_api_key_status");
+
+            (result.IsError, result.Content.OfType<TextContentBlock>().Single().Text)
+                .Should().Be((false, $"An API key for {ApiKeyAppId} is stored."));
+        });
+
+    [Fact]
     public Task A_client_without_url_elicitation_gets_an_error_result_carrying_the_connect_link() =>
         WithStackAsync(withManagementKey: false, async (idp, provider, _, mcpBase) =>
         {
-            var accessToken = idp.CreateUserJwt("mcp-user-2", Audience, claims: new Dictionary<string, object> { ["scope"] = "outbound.token.fetch" });
-            await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-            {
-                Endpoint = new Uri(mcpBase + "/mcp"),
-                TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {accessToken}" },
-            }), new McpClientOptions { ProtocolVersion = "2025-11-25" });
+            await using var client = await ConnectAsync(mcpBase, FetchToken(idp, "mcp-user-2"), urlElicitation: false);
 
             var result = await client.CallToolAsync("get_profile");
 
@@ -51,8 +72,7 @@ public sealed class ExampleMcpServerTests
         var database = await TestPostgres.CreateDatabaseAsync();
         await using var idp = await FakeOAuthProvider.StartAsync();
         await using var provider = await FakeOAuthProvider.StartAsync();
-        var mcpPort = FreePort();
-        var mcpBase = $"http://127.0.0.1:{mcpPort}";
+        var mcpBase = ExampleMcpServerProcess.NewBaseUrl();
         var vault = await VaultProcess.StartAsync(database, new Dictionary<string, string>
         {
             ["Connect__Jwt__Authority"] = idp.Issuer,
@@ -65,28 +85,26 @@ public sealed class ExampleMcpServerTests
             id = AppId, name = "Profiles", clientId = provider.Options.ClientId, clientSecret = provider.Options.ClientSecret,
             authorizationUrl = provider.AuthorizationUrl, tokenUrl = provider.TokenUrl, pkce = true,
         })).ShouldBeOk();
+        await (await vault.Client.PostAsJsonAsync("/v1/mgmt/outbound/app/create", new { id = ApiKeyAppId, name = "Weather" })).ShouldBeOk();
         var settings = new Dictionary<string, string>
         {
             ["Vault__BaseUrl"] = vault.BaseUrl,
             ["Vault__ProjectId"] = VaultFactory.ProjectId,
             ["Vault__AppId"] = AppId,
-            ["Vault__ApiKeyAppId"] = "unused",
+            ["Vault__ApiKeyAppId"] = ApiKeyAppId,
             ["Auth__Authority"] = idp.Issuer,
             ["Auth__Audience"] = Audience,
             ["Auth__RequireHttpsMetadata"] = "false",
             ["Example__ProfileUrl"] = provider.ProfileUrl,
-            ["Example__PublicBaseUrl"] = mcpBase,
         };
         if (withManagementKey) settings["Vault__ManagementKey"] = VaultFactory.ManagementKey;
-        using var mcp = StartMcpServer(mcpBase, settings);
         try
         {
-            await WaitForAsync(mcpBase + "/.well-known/oauth-protected-resource", mcp);
+            using var mcp = await ExampleMcpServerProcess.StartAsync(mcpBase, settings);
             await body(idp, provider, vault, mcpBase);
         }
         finally
         {
-            mcp.Kill(entireProcessTree: true);
             await vault.DisposeAsync();
             await TestPostgres.DropDatabaseAsync(database);
         }
@@ -94,24 +112,9 @@ public sealed class ExampleMcpServerTests
 
     static async Task ConnectOnceThenProfileAsync(FakeOAuthProvider idp, FakeOAuthProvider provider, VaultProcess vault, string mcpBase)
     {
-
-        var accessToken = idp.CreateUserJwt("mcp-user-1", Audience, claims: new Dictionary<string, object> { ["scope"] = "outbound.token.fetch" });
-        var completed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = new Uri(mcpBase + "/mcp"),
-            TransportMode = HttpTransportMode.StreamableHttp,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {accessToken}" },
-        }), new McpClientOptions
-        {
-            ProtocolVersion = "2025-11-25",
-            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
-        });
-        await using var onComplete = client.RegisterNotificationHandler(NotificationMethods.ElicitationCompleteNotification, (notification, _) =>
-        {
-            completed.TrySetResult(notification.Params?.Deserialize<ElicitationCompleteNotificationParams>(McpJsonUtilities.DefaultOptions)?.ElicitationId);
-            return ValueTask.CompletedTask;
-        });
+        var accessToken = FetchToken(idp, "mcp-user-1");
+        await using var client = await ConnectAsync(mcpBase, accessToken, urlElicitation: true);
+        var completed = AwaitElicitationComplete(client);
 
         var required = await FluentActions.Awaiting(() => client.CallToolAsync("get_profile").AsTask())
             .Should().ThrowAsync<UrlElicitationRequiredException>();
@@ -122,7 +125,7 @@ public sealed class ExampleMcpServerTests
         using var browser = new HttpClient();
         var landed = await browser.GetAsync(elicitation.Url);
         landed.StatusCode.Should().Be(HttpStatusCode.OK, await landed.Content.ReadAsStringAsync());
-        (await completed.Task.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(elicitation.ElicitationId);
+        (await completed.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(elicitation.ElicitationId);
 
         var result = await client.CallToolAsync("get_profile");
 
@@ -130,53 +133,31 @@ public sealed class ExampleMcpServerTests
         result.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("Fake Profile User");
     }
 
-    static Process StartMcpServer(string baseUrl, Dictionary<string, string> settings)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ExampleDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUrl);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings) start.Environment[key] = value;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    static string FetchToken(FakeOAuthProvider idp, string userId) =>
+        idp.CreateUserJwt(userId, Audience, claims: new Dictionary<string, object> { ["scope"] = "outbound.token.fetch" });
 
-    static async Task WaitForAsync(string url, Process process)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 300; i++)
+    /// <summary>A real MCP client on the example server, sending the caller's access token, with or without URL elicitation.</summary>
+    static Task<McpClient> ConnectAsync(string mcpBase, string accessToken, bool urlElicitation) =>
+        McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
-            if (process.HasExited) throw new InvalidOperationException($"The MCP server exited with {process.ExitCode}");
-            try
-            {
-                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("The MCP server did not come up");
-    }
+            Endpoint = new Uri(mcpBase + "/mcp"),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {accessToken}" },
+        }), new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Capabilities = urlElicitation ? new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } } : null,
+        });
 
-    static string ExampleDll()
+    /// <summary>The id of the first notifications/elicitation/complete the server sends.</summary>
+    static Task<string?> AwaitElicitationComplete(McpClient client)
     {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OutboundVault.sln"))) root = root.Parent;
-        return Path.Combine(root!.FullName, "examples", "McpServer", "bin", output.Parent!.Name, output.Name, "McpServer.dll");
-    }
-
-    static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var completed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.RegisterNotificationHandler(NotificationMethods.ElicitationCompleteNotification, (notification, _) =>
+        {
+            completed.TrySetResult(notification.Params?.Deserialize<ElicitationCompleteNotificationParams>(McpJsonUtilities.DefaultOptions)?.ElicitationId);
+            return ValueTask.CompletedTask;
+        });
+        return completed.Task;
     }
 }

@@ -44,7 +44,7 @@ internal static class AppTemplateEndpoints
     }
 
     static async Task<Ok<AppEnvelope>> CreateFromTemplate(
-        CreateFromTemplateRequest request, AppCreator creator, FluentValidation.IValidator<AppRequest> validator, CancellationToken ct)
+        CreateFromTemplateRequest request, AppCreator creator, CancellationToken ct)
     {
         var app = AppTemplateCatalog.Find(request.TemplateId)!.ToRequest();
         if (request.Overrides is { } overrides)
@@ -58,13 +58,6 @@ internal static class AppTemplateEndpoints
         app.TenantId = request.TenantId ?? app.TenantId;
 
         // Overrides are app fields like any other: the same rules apply to the merged result.
-        var validation = await validator.ValidateAsync(app, ct);
-        if (!validation.IsValid)
-        {
-            var first = validation.Errors[0];
-            throw new VaultException(first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest,
-                $"overrides: {first.ErrorMessage}");
-        }
-        return TypedResults.Ok(new AppEnvelope(await creator.CreateAsync(app, ct)));
+        return TypedResults.Ok(new AppEnvelope(await creator.CreateAssembledAsync(app, "overrides", ct)));
     }
 }
