@@ -27,9 +27,11 @@ public sealed class ExampleMcpServerTests
     public Task An_unconnected_user_is_asked_once_to_connect_and_then_the_tool_returns_the_profile(bool withManagementKey) =>
         WithStackAsync(withManagementKey, ConnectOnceThenProfileAsync);
 
-    [Fact]
-    public Task A_user_types_an_api_key_on_the_vault_page_and_the_tool_then_reports_it_stored_without_echoing_it() =>
-        WithStackAsync(withManagementKey: false, async (idp, _, vault, mcpBase) =>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task A_user_types_an_api_key_on_the_vault_page_and_the_tool_then_reports_it_stored_without_echoing_it(bool withManagementKey) =>
+        WithStackAsync(withManagementKey, async (idp, _, vault, mcpBase) =>
         {
             const string typedKey = "wk_live_example_0123456789";
             await using var client = await ConnectAsync(mcpBase, FetchToken(idp, "mcp-user-3"), urlElicitation: true);
