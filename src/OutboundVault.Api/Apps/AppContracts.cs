@@ -5,7 +5,7 @@ namespace OutboundVault.Apps;
 /// python sends nulls and URL params as {name, value}. Every field is optional here; the validator
 /// and <see cref="AppWriter"/> decide what absent means.
 /// </summary>
-public sealed class AppRequest
+public class AppRequest
 {
     public string? Id { get; set; }
     public string? Name { get; set; }
@@ -46,12 +46,20 @@ public sealed class UrlParamInput
     public string? EffectiveKey => string.IsNullOrEmpty(Key) ? Name : Key;
 }
 
-public sealed record UpdateAppRequest(AppRequest? App);
+/// <summary>
+/// The contract's update wraps the app: <c>{"app": {...}}</c>, every field replaced. Java's SDK sends the fields at
+/// the top level (<c>{"id", "name"}</c>): that form changes only the fields it carries (README, "SDK compatibility").
+/// With both, <c>app</c> wins.
+/// </summary>
+public sealed class UpdateAppRequest : AppRequest
+{
+    public AppRequest? App { get; set; }
+}
 
 public sealed record AppIdRequest(string? Id);
 
 /// <summary>An app as the SDKs read it. The client secret is never returned.</summary>
-public sealed record AppResponse(
+public record AppResponse(
     string Id, string Name, string? Description, string? ClientId, string? Logo, string? DiscoveryUrl,
     string? AuthorizationUrl, IReadOnlyList<UrlParam> AuthorizationUrlParams, string? TokenUrl,
     IReadOnlyList<UrlParam> TokenUrlParams, string? RevocationUrl, IReadOnlyList<string> DefaultScopes,
@@ -59,6 +67,10 @@ public sealed record AppResponse(
     bool UseDcr, string? DcrUrl, string AppType, string? TenantId, string? TemplateId,
     string TokenEndpointAuthMethod, bool HasClientSecret, string? CallbackUrl, long CreatedTime, long UpdatedTime);
 
-public sealed record AppEnvelope(AppResponse App);
+/// <summary>
+/// One app: under <c>app</c>, as the contract has it, and its fields again at the root, where Java's SDK reads
+/// <c>id</c> after a create and the whole app after a load (README, "SDK compatibility").
+/// </summary>
+public sealed record AppEnvelope(AppResponse App) : AppResponse(App);
 
 public sealed record AppsEnvelope(IReadOnlyList<AppResponse> Apps);

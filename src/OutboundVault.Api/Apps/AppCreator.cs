@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Security;
+using OutboundVault.Validation;
 
 namespace OutboundVault.Apps;
 
@@ -16,13 +17,7 @@ internal sealed class AppCreator(
     /// </summary>
     public async Task<AppResponse> CreateAssembledAsync(AppRequest request, string context, CancellationToken ct)
     {
-        var validation = await validator.ValidateAsync(request, ct);
-        if (!validation.IsValid)
-        {
-            var first = validation.Errors[0];
-            throw new VaultException(first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest,
-                $"{context}: {first.ErrorMessage}");
-        }
+        await validator.EnsureValidAsync(request, context, ct);
         return await CreateAsync(request, ct);
     }
 

@@ -48,7 +48,9 @@ internal sealed class UpdateAppRequestValidator : AbstractValidator<UpdateAppReq
 {
     public UpdateAppRequestValidator()
     {
-        RuleFor(r => r.App).NotNull().WithMessage("app is required").WithErrorCode(VaultError.MissingArgument.Code);
+        RuleFor(r => r.App).NotNull().When(r => string.IsNullOrEmpty(r.Id))
+            .WithMessage("app is required (or, for a partial update, id and the fields to change)").WithErrorCode(VaultError.MissingArgument.Code);
+        RuleFor(r => r.Id).ValidId("id").When(r => r.App is null && !string.IsNullOrEmpty(r.Id));
         RuleFor(r => r.App!.Id).NotEmptyArgument("app.id").When(r => r.App is not null);
         RuleFor(r => r.App!).SetValidator(new AppRequestValidator()).When(r => r.App is not null);
     }

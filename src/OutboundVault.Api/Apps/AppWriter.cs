@@ -44,6 +44,31 @@ internal static class AppWriter
             app.ClientSecretCipher = protector.ProtectOptional(request.ClientSecret, SecretContext.AppClientSecret(app.Id));
     }
 
+    /// <summary>
+    /// The stored app as a request that <see cref="Apply"/> would write back unchanged (the secret absent, so kept),
+    /// with the non-null fields of <paramref name="patch"/> laid over it: a partial update in the replace-all writer.
+    /// </summary>
+    public static AppRequest Patched(OutboundApp app, AppRequest patch)
+    {
+        var merged = new AppRequest
+        {
+            Id = app.Id, Name = app.Name, Description = app.Description, ClientId = app.ClientId, Logo = app.Logo,
+            DiscoveryUrl = app.DiscoveryUrl, AuthorizationUrl = app.AuthorizationUrl,
+            AuthorizationUrlParams = [.. app.AuthorizationUrlParams.Select(p => new UrlParamInput { Key = p.Key, Value = p.Value })],
+            TokenUrl = app.TokenUrl,
+            TokenUrlParams = [.. app.TokenUrlParams.Select(p => new UrlParamInput { Key = p.Key, Value = p.Value })],
+            RevocationUrl = app.RevocationUrl, DefaultScopes = [.. app.DefaultScopes], DefaultRedirectUrl = app.DefaultRedirectUrl,
+            CallbackDomain = app.CallbackDomain, Pkce = app.Pkce, AccessType = app.AccessType, Prompt = [.. app.Prompt],
+            UseDcr = app.UseDcr, DcrUrl = app.DcrUrl, AppType = app.AppType, TenantId = app.TenantId, TemplateId = app.TemplateId,
+            TokenEndpointAuthMethod = app.TokenEndpointAuthMethod,
+        };
+        foreach (var field in typeof(AppRequest).GetProperties())
+        {
+            if (field.CanWrite && field.GetValue(patch) is { } value) field.SetValue(merged, value);
+        }
+        return merged;
+    }
+
     static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     static List<string> Strings(List<string>? values) =>

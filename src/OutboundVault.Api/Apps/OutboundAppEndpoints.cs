@@ -1,4 +1,6 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Apps.Templates;
 using OutboundVault.Data;
@@ -9,7 +11,7 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Apps;
 
-/// <summary>Descope's outbound app CRUD: contract routes 1, 3, 4, 5 and 6.</summary>
+/// <summary>Descope's outbound app CRUD: contract routes 1, 3, 4, 5 (also by query, as Java loads) and 6.</summary>
 public static class OutboundAppEndpoints
 {
     public static IServiceCollection AddOutboundApps(this IServiceCollection services) => services
@@ -28,10 +30,13 @@ public static class OutboundAppEndpoints
         outbound.MapAppTemplates();
         outbound.MapMcpServerApps();
         outbound.MapPost("/app/update", UpdateApp).Validate<UpdateAppRequest>()
-            .WithName("UpdateApp").WithSummary("Replace an outbound app's fields; a missing clientSecret keeps the stored one");
+            .WithName("UpdateApp")
+            .WithSummary("{app}: replace an outbound app's fields (a missing clientSecret keeps the stored one); {id, ...} without app: change only the fields given");
         outbound.MapPost("/app/delete", DeleteApp).Validate<AppIdRequest>()
             .WithName("DeleteApp").WithSummary("Delete an outbound app and every token held for it");
         outbound.MapGet("/app/{id}", LoadApp).WithName("LoadApp").WithSummary("Load an outbound app by id");
+        outbound.MapGet("/app", LoadAppByQuery).ProducesValidationError()
+            .WithName("LoadAppByQuery").WithSummary("Load an outbound app by ?id= (the Java SDK's form)");
         outbound.MapGet("/apps", LoadAllApps).WithName("LoadAllApps").WithSummary("Load every outbound app");
         return outbound;
     }
@@ -39,13 +44,22 @@ public static class OutboundAppEndpoints
     static async Task<Ok<AppEnvelope>> CreateApp(AppRequest request, AppCreator creator, CancellationToken ct) =>
         TypedResults.Ok(new AppEnvelope(await creator.CreateAsync(request, ct)));
 
-    static async Task<Ok<AppEnvelope>> UpdateApp(
-        UpdateAppRequest request, VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, CancellationToken ct)
+    static async Task<Ok<AppEnvelope>> UpdateApp(UpdateAppRequest request, VaultDbContext db, SecretProtector protector,
+        AppResponses responses, IValidator<AppRequest> validator, TimeProvider clock, CancellationToken ct)
     {
-        var app = await Find(db, request.App!.Id!, ct);
-        AppWriter.Apply(request.App, app, protector, isCreate: false);
-        app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        var app = await Find(db, request.App?.Id ?? request.Id!, ct);
+        var replacement = request.App;
+        if (replacement is null)
+        {
+            replacement = AppWriter.Patched(app, request);
+            await validator.EnsureValidAsync(replacement, "the app with the given fields changed", ct);
+        }
+        AppWriter.Apply(replacement, app, protector, isCreate: false);
+        if (db.ChangeTracker.HasChanges())
+        {
+            app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ct);
+        }
         return TypedResults.Ok(new AppEnvelope(responses.For(app)));
     }
 
@@ -72,6 +86,9 @@ public static class OutboundAppEndpoints
 
     static async Task<Ok<AppEnvelope>> LoadApp(string id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>
         TypedResults.Ok(new AppEnvelope(responses.For(await Find(db, id, ct, tracked: false))));
+
+    static Task<Ok<AppEnvelope>> LoadAppByQuery([FromQuery] string? id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>
+        LoadApp(Arguments.Given(id) ?? throw VaultException.Missing("id is required"), db, responses, ct);
 
     static async Task<Ok<AppsEnvelope>> LoadAllApps(VaultDbContext db, AppResponses responses, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutboundVault.Errors;
+using OutboundVault.Hosting;
 using OutboundVault.Security;
 using OutboundVault.Validation;
 
@@ -42,17 +43,19 @@ internal static class TokenFetchEndpoints
         caller.FetchAsync(request.AppId!, TokenOwner.Tenant(request.TenantId!),
             [], request.Options, request.ExternalIdentifier, ct);
 
-    /// <summary>The caller's credentials, the access check and the fetcher of one fetch request.</summary>
-    sealed record Caller(ClaimsPrincipal Principal, VaultAccess Access, TokenFetcher Fetcher)
+    /// <summary>The caller's credentials and SDK, the access check and the fetcher of one fetch request.</summary>
+    sealed record Caller(ClaimsPrincipal Principal, bool OmitsTimes, VaultAccess Access, TokenFetcher Fetcher)
     {
         public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(new(context.User,
+            SdkDialect.OmitsTokenTimes(context.Request),
             context.RequestServices.GetRequiredService<VaultAccess>(), context.RequestServices.GetRequiredService<TokenFetcher>()));
 
         public async Task<Ok<TokenEnvelope>> FetchAsync(string appId, TokenOwner owner, IReadOnlyCollection<string> scopes,
             FetchOptions? options, string? externalIdentifier, CancellationToken ct)
         {
             Access.EnsureMayUse(Principal, appId, owner);
-            return TypedResults.Ok(await Fetcher.FetchAsync(appId, owner, scopes, options, Arguments.NonEmpty(externalIdentifier), ct));
+            var fetched = await Fetcher.FetchAsync(appId, owner, scopes, options, Arguments.NonEmpty(externalIdentifier), ct);
+            return TypedResults.Ok(OmitsTimes ? new TokenEnvelope(fetched.Token.WithoutTimes()) : fetched);
         }
     }
 

@@ -6,7 +6,7 @@ namespace OutboundVault.Tokens;
 /// A token as the SDKs read it (contract §4). Times are strings of epoch seconds because go's SDK declares
 /// them <c>string</c> and fails on a JSON number; <c>"0"</c> means unknown (expiry) or never (refresh).
 /// Null fields are left out, so tenant tokens carry no <c>userId</c> and user tokens no <c>tenantId</c>
-/// unless they are tenant-scoped.
+/// unless they are tenant-scoped, and Java's SDK gets no times (<see cref="WithoutTimes"/>).
 /// </summary>
 public sealed record TokenResponse(
     string Id,
@@ -16,16 +16,19 @@ public sealed record TokenResponse(
     string? TokenSub,
     string? AccessToken,
     string? AccessTokenType,
-    string AccessTokenExpiry,
+    string? AccessTokenExpiry,
     bool HasRefreshToken,
     string? RefreshToken,
-    string LastRefreshTime,
+    string? LastRefreshTime,
     string? LastRefreshError,
     IReadOnlyList<string> Scopes,
     string? GrantedBy,
     string? ExternalIdentifier)
 {
     public override string ToString() => $"TokenResponse {Id} (app {AppId})";
+
+    /// <summary>The token for a caller that cannot parse its times (<see cref="Hosting.SdkDialect.OmitsTokenTimes"/>).</summary>
+    public TokenResponse WithoutTimes() => this with { AccessTokenExpiry = null, LastRefreshTime = null };
 
     /// <summary>Opens the secrets (the refresh token only when asked for) and shapes the row for the wire.</summary>
     public static TokenResponse For(OutboundToken token, TokenStore store, bool withRefreshToken) => new(

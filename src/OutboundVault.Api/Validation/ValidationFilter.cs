@@ -16,13 +16,28 @@ internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFi
         var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
         if (result.IsValid) return await next(context);
         var first = result.Errors[0];
-        var error = first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest;
-        return DescopeError.Result(error, first.ErrorMessage);
+        return DescopeError.Result(ValidationFilterExtensions.ErrorFor(first), first.ErrorMessage);
     }
 }
 
 internal static class ValidationFilterExtensions
 {
+    /// <summary>E011002 for a missing argument, E011003 for anything else.</summary>
+    public static VaultError ErrorFor(FluentValidation.Results.ValidationFailure failure) =>
+        failure.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest;
+
+    /// <summary>
+    /// Validates a value the vault assembled (a template with overrides, discovered metadata, a stored app with a
+    /// partial update): the first failure, named with <paramref name="context"/>, as a Descope error.
+    /// </summary>
+    public static async Task EnsureValidAsync<T>(this IValidator<T> validator, T value, string context, CancellationToken ct)
+    {
+        var result = await validator.ValidateAsync(value, ct);
+        if (result.IsValid) return;
+        var first = result.Errors[0];
+        throw new VaultException(ErrorFor(first), $"{context}: {first.ErrorMessage}");
+    }
+
     /// <summary>Validates the request body of this endpoint with its registered validator.</summary>
     public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<ValidationFilter<T>>()

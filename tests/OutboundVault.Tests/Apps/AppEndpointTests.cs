@@ -132,6 +132,22 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     }
 
     [Fact]
+    public async Task Dotnet_load_change_update_sends_back_the_vaults_extra_fields_harmlessly()
+    {
+        var id = NewId();
+        await Create($$"""{"id":"{{id}}","name":"Kiota","clientId":"c","clientSecret":"s","tokenUrl":"https://p.example.com/token","defaultScopes":["a"]}""");
+        var loaded = (await (await client.GetAsync($"/v1/mgmt/outbound/app/{Uri.EscapeDataString(id)}")).ShouldBeOk())["app"]!.AsObject();
+        loaded["name"] = "Kiota 2";
+
+        await (await client.PostJson("/v1/mgmt/outbound/app/update", new JsonObject { ["app"] = loaded.DeepClone() }.ToJsonString())).ShouldBeOk();
+
+        var reloaded = (await (await client.GetAsync($"/v1/mgmt/outbound/app/{id}")).ShouldBeOk())["app"]!.AsObject();
+        loaded.Remove("updatedTime");
+        reloaded.Remove("updatedTime");
+        reloaded.ToJsonString().Should().Be(loaded.ToJsonString(), "hasClientSecret, callbackUrl, createdTime and tokenEndpointAuthMethod sent back change nothing");
+    }
+
+    [Fact]
     public async Task Unknown_ids_answer_404_on_load_update_and_delete()
     {
         await (await client.GetAsync("/v1/mgmt/outbound/app/no-such-app")).ShouldBeError(404, "E081404");
@@ -188,7 +204,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [Fact]
     public async Task Update_without_an_app_or_id_is_a_missing_argument()
     {
-        await (await client.PostJson("/v1/mgmt/outbound/app/update", """{"id":"x","name":"unwrapped"}""")).ShouldBeError(400, "E011002");
+        await (await client.PostJson("/v1/mgmt/outbound/app/update", """{"name":"unwrapped"}""")).ShouldBeError(400, "E011002");
         await (await client.PostJson("/v1/mgmt/outbound/app/update", """{"app":{"name":"no id"}}""")).ShouldBeError(400, "E011002");
         await (await client.PostJson("/v1/mgmt/outbound/app/delete", """{}""")).ShouldBeError(400, "E011002");
     }

@@ -43,6 +43,9 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         "POST /v1/mgmt/outbound/token/refresh",
         "GET /v1/mgmt/outbound/templates",
         "POST /v1/mgmt/outbound/app/create/bymcpserver",
+        // The Java SDK's spellings of rows 5 and 11.
+        "GET /v1/mgmt/outbound/app",
+        "DELETE /v1/mgmt/outbound/tokens",
     ];
 
     List<string> MappedRoutes() => fixture.Vault.Services.GetRequiredService<EndpointDataSource>().Endpoints
