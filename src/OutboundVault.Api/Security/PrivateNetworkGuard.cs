@@ -13,17 +13,33 @@ public static class PrivateNetworkGuard
     public static bool IsPrivate(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
         return address.AddressFamily switch
         {
             AddressFamily.InterNetwork => IsPrivateIPv4(address.GetAddressBytes()),
-            AddressFamily.InterNetworkV6 => IsPrivateIPv6(address),
+            AddressFamily.InterNetworkV6 => EmbeddedIPv4(address.GetAddressBytes()) is { } v4 ? IsPrivateIPv4(v4) : IsPrivateIPv6(address),
             _ => true, // Unknown families are not provider addresses; refuse rather than guess.
         };
+    }
+
+    /// <summary>
+    /// The IPv4 address an IPv6 form carries, which is where a packet to it ends up: mapped <c>::ffff:0:0/96</c>,
+    /// compatible <c>::/96</c> (also <c>::</c> and <c>::1</c>, as 0.0.0.0 and 0.0.0.1), translated
+    /// <c>::ffff:0:0:0/96</c>, NAT64 <c>64:ff9b::/96</c> and the local-use <c>64:ff9b:1::/48</c>, 6to4 <c>2002::/16</c>,
+    /// and Teredo <c>2001::/32</c> (its client address, stored inverted).
+    /// </summary>
+    static byte[]? EmbeddedIPv4(byte[] b)
+    {
+        static bool Zero(byte[] bytes, int from, int to) => bytes.AsSpan(from, to - from).IndexOfAnyExcept((byte)0) < 0;
+        static byte[] Last4(byte[] bytes) => bytes[12..];
+
+        if (Zero(b, 0, 10) && b[10] == 0xff && b[11] == 0xff) return Last4(b);                           // ::ffff:a.b.c.d
+        if (Zero(b, 0, 12)) return Last4(b);                                                              // ::a.b.c.d
+        if (Zero(b, 0, 8) && b[8] == 0xff && b[9] == 0xff && Zero(b, 10, 12)) return Last4(b);            // ::ffff:0:a.b.c.d
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)                                 // 64:ff9b::/96, 64:ff9b:1::/48
+            return Zero(b, 4, 12) ? Last4(b) : b[4] == 0 && b[5] == 1 ? [0, 0, 0, 0] : null;
+        if (b[0] == 0x20 && b[1] == 0x02) return b[2..6];                                                // 2002:a.b.c.d::/48
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return [.. b[12..].Select(x => (byte)~x)]; // Teredo client
+        return null;
     }
 
     /// <summary>True when <paramref name="url"/> is an absolute http or https URL.</summary>

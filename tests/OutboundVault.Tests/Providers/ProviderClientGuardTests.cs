@@ -11,6 +11,10 @@ public class ProviderClientGuardTests
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
     [InlineData("[::1]")]
+    [InlineData("[::127.0.0.1]")]
+    [InlineData("[::ffff:0:127.0.0.1]")]
+    [InlineData("[64:ff9b::7f00:1]")]
+    [InlineData("[2002:7f00:1::1]")]
     public async Task Token_calls_to_loopback_are_blocked_before_any_request(string host)
     {
         await using var test = await ProviderTestHost.StartAsync(settings: GuardOn);
