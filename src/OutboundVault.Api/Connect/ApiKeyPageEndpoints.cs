@@ -36,9 +36,10 @@ internal static class ApiKeyPageEndpoints
         {
             form = await http.ReadFormAsync(ct);
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {
-            throw new VaultException(VaultError.BadRequest, "The form could not be read");
+            // A browser's form that cannot be read (malformed multipart, a truncated body) gets the page, not JSON.
+            return new ConnectResultPage(new ConnectOutcome(null, null, ConnectErrors.InvalidForm, "The form could not be read; open the link again"));
         }
         return await entry.SubmitAsync(Single(form[ApiKeyFormPage.StateField]), Single(form[ApiKeyFormPage.ApiKeyField]), ct);
     }

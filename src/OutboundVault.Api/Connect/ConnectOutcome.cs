@@ -21,6 +21,8 @@ internal static class ConnectErrors
 {
     /// <summary>No state, or one never issued or already used (a replay).</summary>
     public const string InvalidState = "invalid_state";
+    /// <summary>The hosted page's form arrived unreadable (a malformed or truncated body).</summary>
+    public const string InvalidForm = "invalid_form";
     /// <summary>The user took longer than ten minutes.</summary>
     public const string ExpiredState = "expired_state";
     /// <summary>The provider redirected back with neither a code nor an error.</summary>

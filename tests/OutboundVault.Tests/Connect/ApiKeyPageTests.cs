@@ -229,6 +229,20 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.TokensAsync(appId)).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"state\"\r\n\r\nunterminated")]
+    [InlineData("multipart/form-data; boundary=b", "not a multipart body at all")]
+    [InlineData("multipart/form-data", "--b\r\n\r\n--b--")]
+    public async Task A_malformed_form_shows_the_error_page(string contentType, string body)
+    {
+        var content = new StringContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await Driver.VaultBrowser.PostAsync(ApiKeyPageDriver.PagePath, content);
+
+        (await ApiKeyPageDriver.HtmlAsync(response, HttpStatusCode.BadRequest)).Should().Contain("invalid_form");
+    }
+
     [Fact]
     public async Task Missing_or_unknown_states_and_non_form_bodies_are_refused()
     {
