@@ -14,7 +14,8 @@ internal sealed class AppRequestValidator : AbstractValidator<AppRequest>
 
     public AppRequestValidator()
     {
-        RuleFor(a => a.Name).NotEmptyArgument("name").MaximumLength(AppLimits.NameLength).WithMessage($"name must be at most {AppLimits.NameLength} characters");
+        RuleFor(a => a.Name).NotEmptyArgument("name").MaximumLength(AppLimits.NameLength).WithMessage($"name must be at most {AppLimits.NameLength} characters")
+            .PrintableText("name");
         RuleFor(a => a.Id).ValidId("id").When(a => !string.IsNullOrEmpty(a.Id));
         RuleFor(a => a.Description).MaximumLength(AppLimits.DescriptionLength).WithMessage($"description must be at most {AppLimits.DescriptionLength} characters");
         RuleFor(a => a.ClientId).MaximumLength(AppLimits.ClientIdLength).WithMessage($"clientId must be at most {AppLimits.ClientIdLength} characters");

@@ -35,8 +35,20 @@ internal sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logge
             => (VaultError.MissingArgument, "A JSON request body is required"),
         BadHttpRequestException { StatusCode: 405 } => (VaultError.MethodNotAllowed, "Method not allowed"),
         BadHttpRequestException => (VaultError.BadRequest, "The request could not be read"),
+        _ when IsDataError(exception) => (VaultError.InvalidRequest, "A value in the request cannot be stored or looked up: it holds characters the database refuses"),
         _ => (VaultError.Internal, "The vault could not complete the request"),
     };
+
+    /// <summary>
+    /// PostgreSQL's class 22 ("data exception", e.g. 22021 for a NUL in text) is about the value sent, not the
+    /// vault: whatever the validators let through is the caller's 400, never a 500.
+    /// </summary>
+    static bool IsDataError(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+            if (current is Npgsql.PostgresException { SqlState: [ '2', '2', .. ] }) return true;
+        return false;
+    }
 
     static JsonException? FindJsonError(Exception e)
     {

@@ -1,3 +1,6 @@
+using OutboundVault.Errors;
+using OutboundVault.Validation;
+
 namespace OutboundVault.Tokens;
 
 /// <summary>What counts as "not given" across the SDK dialects.</summary>
@@ -9,6 +12,11 @@ internal static class Arguments
     /// </summary>
     public static string? Given(string? value) =>
         string.IsNullOrEmpty(value) || value == "undefined" ? null : value;
+
+    /// <summary>A user or tenant id from the query: <see cref="Given"/>, refused unless it is a valid owner id.</summary>
+    public static string? GivenOwnerId(string? value, string field) => Given(value) is { } id && !RuleExtensions.IsValidOwnerId(id)
+        ? throw VaultException.Invalid(RuleExtensions.OwnerIdRule(field))
+        : Given(value);
 
     public static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

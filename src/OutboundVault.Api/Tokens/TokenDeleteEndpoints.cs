@@ -28,7 +28,7 @@ internal static class TokenDeleteEndpoints
     static async Task<Ok<EmptyResponse>> DeleteUserTokens(
         [FromQuery] string? appId, [FromQuery] string? userId, [FromBody] UserTokensDelete? body, TokenDeleter deleter, CancellationToken ct)
     {
-        var (app, user) = (Arguments.Given(appId) ?? Arguments.Given(body?.AppId), Arguments.Given(userId) ?? Arguments.Given(body?.UserId));
+        var (app, user) = (Arguments.Given(appId) ?? Arguments.Given(body?.AppId), Arguments.GivenOwnerId(userId, "userId") ?? Arguments.GivenOwnerId(body?.UserId, "userId"));
         if (app is null && user is null) throw VaultException.Missing("appId or userId is required (both may be given)");
         if (app is not null && !RuleExtensions.IsValidId(app)) throw VaultException.Invalid("appId must be 1 to 100 letters, digits, '.', '_' or '-'");
         await deleter.DeleteAsync(tokens => tokens.Where(t => t.UserId != ""

@@ -38,8 +38,8 @@ internal static class TokenListEndpoints
     static async Task<Ok<AppIdsResponse>> ListAppsWithUserToken(
         [FromQuery] string? userId, [FromQuery] string? tenantId, VaultDbContext db, CancellationToken ct)
     {
-        var user = Arguments.Given(userId) ?? throw VaultException.Missing("userId is required");
-        var tenant = Arguments.Given(tenantId) ?? "";
+        var user = Arguments.GivenOwnerId(userId, "userId") ?? throw VaultException.Missing("userId is required");
+        var tenant = Arguments.GivenOwnerId(tenantId, "tenantId") ?? "";
         var appIds = await db.Tokens.AsNoTracking()
             .Where(t => t.UserId == user && t.TenantId == tenant && t.Status == TokenStatuses.Valid)
             .Select(t => t.AppId).Distinct().ToListAsync(ct);
@@ -53,7 +53,7 @@ internal static class TokenListEndpoints
         await OutboundAppEndpoints.Find(db, appId, ct, tracked: false);
         var pageNumber = Parse(page, "page", 0, int.MaxValue / MaxPageSize, 0);
         var size = Parse(pageSize, "pageSize", 1, MaxPageSize, DefaultPageSize);
-        var (user, tenant) = (Arguments.Given(userId), Arguments.Given(tenantId));
+        var (user, tenant) = (Arguments.GivenOwnerId(userId, "userId"), Arguments.GivenOwnerId(tenantId, "tenantId"));
         var query = db.Tokens.AsNoTracking().Where(t => t.AppId == appId
             && (user == null || t.UserId == user)
             && (tenant == null || t.TenantId == tenant));

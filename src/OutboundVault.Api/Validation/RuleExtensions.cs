@@ -21,9 +21,19 @@ internal static partial class RuleExtensions
         rule.Must(v => v is null || v.Length == 0 || IsValidId(v))
             .WithMessage($"{field} must be 1 to 100 letters, digits, '.', '_' or '-'");
 
+    /// <summary>A user or tenant id: free text from the caller's identity system, short and printable.</summary>
+    public static bool IsValidOwnerId(string? v) => v is null || (v.Length <= AppLimits.OwnerIdLength && !HasControlCharacters(v));
+
+    public static string OwnerIdRule(string field) => $"{field} must be at most {AppLimits.OwnerIdLength} characters, without control characters";
+
+    public static bool HasControlCharacters(string v) => v.Any(char.IsControl);
+
     public static IRuleBuilderOptions<T, string?> OwnerId<T>(this IRuleBuilder<T, string?> rule, string field) =>
-        rule.Must(v => v is null || v.Length <= AppLimits.OwnerIdLength)
-            .WithMessage($"{field} must be at most {AppLimits.OwnerIdLength} characters");
+        rule.Must(IsValidOwnerId).WithMessage(OwnerIdRule(field));
+
+    /// <summary>Names and other text shown to people: no control characters (they forge lines and break pages).</summary>
+    public static IRuleBuilderOptions<T, string?> PrintableText<T>(this IRuleBuilder<T, string?> rule, string field) =>
+        rule.Must(v => v is null || !HasControlCharacters(v)).WithMessage($"{field} must not contain control characters");
 
     public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule, string field) =>
         rule.Must(v => string.IsNullOrWhiteSpace(v) || (v.Length <= AppLimits.UrlLength

@@ -71,6 +71,8 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
     [InlineData("""{"appId":"bad id!","userId":"u"}""", 400, "E011003", "appId")]
     [InlineData("""{"appId":"no-such-app","userId":"u"}""", 404, "E081404", "no-such-app")]
     [InlineData("""{"appId":"x","userId":"u","options":{"scopes":"not-a-list"}}""", 400, "E011001", "options.scopes")]
+    [InlineData("""{"appId":"x","userId":"victim\r\n[00:00:00 INF] forged"}""", 400, "E011003", "control characters")]
+    [InlineData("""{"appId":"x","userId":"u","tenantId":"t\u0000"}""", 400, "E011003", "tenantId")]
     public async Task Bad_connect_bodies_get_errors_naming_the_field(string body, int status, string code, string mentioned)
     {
         var error = await (await driver.Management.PostJson(ConnectDriver.UserConnect, body)).ShouldBeError(status, code);
