@@ -58,7 +58,16 @@ public static class OutboundAppEndpoints
         if (db.ChangeTracker.HasChanges())
         {
             app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Deleted between the load and the write: the update finds no app, as if it came after.
+                if (!await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw NotFound(app.Id);
+                throw;
+            }
         }
         return TypedResults.Ok(new AppEnvelope(responses.For(app)));
     }
@@ -73,6 +82,7 @@ public static class OutboundAppEndpoints
         OutboundApp app;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            await LockAsync(db, request.Id!, ct);
             app = await Find(db, request.Id!, ct, tracked: false);
             tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == request.Id).ToListAsync(ct);
             var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
@@ -82,6 +92,17 @@ public static class OutboundAppEndpoints
         // The app goes along: its revocation URL and client credentials are gone from the database now.
         if (tokens.Count > 0) revoker.RevokeDeleted(tokens, app);
         return TypedResults.Ok(EmptyResponse.Instance);
+    }
+
+    /// <summary>
+    /// Holds the app row until the delete commits. A token insert holds a key-share lock on its app row, so on
+    /// PostgreSQL an upload either commits before this returns (and its token is read below and revoked) or fails
+    /// its foreign key after the delete (404). SQLite's transactions take the write lock at BEGIN: nothing interleaves.
+    /// </summary>
+    static async Task LockAsync(VaultDbContext db, string id, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM outbound_apps WHERE "Id" = {id} FOR UPDATE""", ct);
     }
 
     static async Task<Ok<AppEnvelope>> LoadApp(string id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>

@@ -61,6 +61,10 @@ internal sealed partial class ConnectCallback(
         {
             return ConnectOutcome.Failure(connection, ErrorCodeFor(ex), ex.Message);
         }
+        catch (VaultException ex) when (ex.Error == VaultError.NotFound)
+        {
+            return ConnectOutcome.Failure(connection, ConnectErrors.InvalidState, "The app of this connection was deleted");
+        }
         catch (VaultException ex)
         {
             return ConnectOutcome.Failure(connection, ConnectErrors.ServerError, ex.Message);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using OutboundVault.Data;
 
 namespace OutboundVault.Errors;
 
@@ -35,6 +36,8 @@ internal sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logge
             => (VaultError.MissingArgument, "A JSON request body is required"),
         BadHttpRequestException { StatusCode: 405 } => (VaultError.MethodNotAllowed, "Method not allowed"),
         BadHttpRequestException => (VaultError.BadRequest, "The request could not be read"),
+        _ when DatabaseErrors.IsForeignKeyViolation(exception) => (VaultError.NotFound, "The outbound app was deleted while this request ran"),
+        _ when DatabaseErrors.IsLostRace(exception) => (VaultError.Conflict, "Another request changed the same data at the same moment; send the request again"),
         _ when IsDataError(exception) => (VaultError.InvalidRequest, "A value in the request cannot be stored or looked up: it holds characters the database refuses"),
         _ => (VaultError.Internal, "The vault could not complete the request"),
     };

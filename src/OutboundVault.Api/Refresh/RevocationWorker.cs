@@ -12,13 +12,14 @@ namespace OutboundVault.Refresh;
 /// Drains <see cref="TokenRevocationQueue"/>: revokes each deleted token's refresh token, then its
 /// access token, at the app's RFC 7009 endpoint. Outcomes are logged by token and app id, never with a secret.
 /// </summary>
-internal sealed class RevocationWorker(TokenRevocationQueue queue, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, ILogger<RevocationWorker> logger)
+internal sealed class RevocationWorker(TokenRevocationQueue queue, ITokenRevoker revoker, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, ILogger<RevocationWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            await QueueSupersededAsync(stoppingToken);
             await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(stoppingToken),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.RevocationConcurrency, CancellationToken = stoppingToken },
                 RevokeAsync);
@@ -27,6 +28,18 @@ internal sealed class RevocationWorker(TokenRevocationQueue queue, IServiceScope
         {
             if (queue.Reader.Count > 0) logger.LogWarning("Stopping with {Count} deleted tokens not yet revoked at their provider", queue.Reader.Count);
         }
+    }
+
+    /// <summary>Duplicates a migration merged away: deleted here, and revoked like any deleted token.</summary>
+    async Task QueueSupersededAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var superseded = await db.Tokens.AsNoTracking().Where(t => t.Status == TokenStatuses.Superseded).ToListAsync(ct);
+        if (superseded.Count == 0) return;
+        await db.Tokens.Where(t => t.Status == TokenStatuses.Superseded).ExecuteDeleteAsync(ct);
+        logger.LogInformation("Deleting {Count} duplicate tokens merged away by a migration; they are revoked at their provider", superseded.Count);
+        revoker.RevokeDeleted(superseded);
     }
 
     public async ValueTask RevokeAsync(RevocationRequest request, CancellationToken ct)

@@ -58,6 +58,8 @@ public static class TokenStatuses
     public const string Valid = "valid";
     /// <summary>The provider refused the refresh token for good: the owner must connect again.</summary>
     public const string NeedsReconnect = "needs_reconnect";
+    /// <summary>An older duplicate of a grant, merged away by the GrantIdentity migration: revoked and deleted at start.</summary>
+    public const string Superseded = "superseded";
 }
 
 public static class TokenColumns

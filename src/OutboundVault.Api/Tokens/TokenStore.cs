@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using OutboundVault.Data;
+using OutboundVault.Errors;
 using OutboundVault.Security;
 
 namespace OutboundVault.Tokens;
@@ -23,20 +24,45 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         string.Join(' ', scopes.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>Stores a grant and commits.</summary>
-    public async Task<OutboundToken> SaveAsync(Grant grant, CancellationToken ct)
-    {
-        var token = (await StageManyAsync([grant], ct))[0];
-        await db.SaveChangesAsync(ct);
-        return token;
-    }
+    public async Task<OutboundToken> SaveAsync(Grant grant, CancellationToken ct) => (await SaveManyAsync([grant], ct))[0];
 
     /// <summary>
-    /// Adds or replaces grants without committing (batches commit once, all or nothing). An OAuth grant
-    /// replaces the owner's token for the app when the scope sets are equal; an API key replaces the
-    /// owner's previous key for the app; anything else adds a row. One query loads every row the grants
-    /// could replace, and change detection runs once at the commit instead of after every staged row.
+    /// Adds or replaces grants and commits them together, all or nothing. An OAuth grant replaces the owner's token
+    /// for the app when the scope sets are equal; an API key replaces the owner's previous key for the app; anything
+    /// else adds a row. A unique index holds that rule in the database, so two writers racing for one owner end as
+    /// one row: the loser (a unique or row-version conflict) stages its grants again over what the winner committed,
+    /// and is applied after it.
     /// </summary>
-    public async Task<IReadOnlyList<OutboundToken>> StageManyAsync(IReadOnlyList<Grant> grants, CancellationToken ct)
+    public async Task<IReadOnlyList<OutboundToken>> SaveManyAsync(IReadOnlyList<Grant> grants, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var staged = await StageManyAsync(grants, ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return staged;
+            }
+            catch (DbUpdateException ex) when (attempt < MaxAttempts && DatabaseErrors.IsLostRace(ex))
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException ex) when (DatabaseErrors.IsForeignKeyViolation(ex))
+            {
+                db.ChangeTracker.Clear();
+                throw VaultException.NotFound($"The outbound app was deleted while its tokens were being stored");
+            }
+        }
+    }
+
+    /// <summary>Racing writers for one owner settle in a few rounds; beyond that the caller is told (409).</summary>
+    const int MaxAttempts = 5;
+
+    /// <summary>
+    /// Loads every row the grants could replace in one query and writes the grants into them or into new rows;
+    /// change detection runs once at the commit instead of after every staged row.
+    /// </summary>
+    async Task<IReadOnlyList<OutboundToken>> StageManyAsync(IReadOnlyList<Grant> grants, CancellationToken ct)
     {
         var (appIds, userIds, tenantIds) = (Ids(grants, g => g.AppId), Ids(grants, g => g.Owner.UserId), Ids(grants, g => g.Owner.TenantId));
         await db.Tokens.Where(t => appIds.Contains(t.AppId) && userIds.Contains(t.UserId) && tenantIds.Contains(t.TenantId)).LoadAsync(ct);
@@ -50,9 +76,8 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
             var staged = new List<OutboundToken>(grants.Count);
             foreach (var grant in grants)
             {
-                var scopeKey = ScopeKeyOf(grant.Scopes);
-                var key = ReplaceKey.Of(grant.AppId, grant.Owner.UserId, grant.Owner.TenantId, grant.Kind, scopeKey);
-                staged.Add(newest[key] = Apply(newest.GetValueOrDefault(key), grant, scopeKey));
+                var key = ReplaceKey.Of(grant.AppId, grant.Owner.UserId, grant.Owner.TenantId, grant.Kind, ScopeKeyOf(grant.Scopes));
+                staged.Add(newest[key] = Apply(newest.GetValueOrDefault(key), grant, key.ScopeKey));
             }
             return staged;
         }
@@ -64,7 +89,10 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
 
     static List<string> Ids(IEnumerable<Grant> grants, Func<Grant, string> id) => grants.Select(id).Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>What makes one grant replace another: same app, owner and kind, and for OAuth the same scope set.</summary>
+    /// <summary>
+    /// What makes one grant replace another: same app, owner and kind, and for OAuth the same scope set (an API key's
+    /// scope key is always ""). The unique index of the GrantIdentity migration is this key.
+    /// </summary>
     readonly record struct ReplaceKey(string AppId, string UserId, string TenantId, string Kind, string ScopeKey)
     {
         public static ReplaceKey Of(string appId, string userId, string tenantId, string kind, string scopeKey) =>

@@ -64,8 +64,7 @@ internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
         }
         if (failures.Count > 0) return failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList();
 
-        await store.StageManyAsync(valid.Select(v => ToGrant(v.Item)).ToList(), ct);
-        await store.Db.SaveChangesAsync(ct);
+        await store.SaveManyAsync(valid.Select(v => ToGrant(v.Item)).ToList(), ct);
         return [];
     }
 
