@@ -9,8 +9,8 @@ public sealed class ConnectOptions
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Hosts a connect's <c>redirectUrl</c> may point at besides the host of the app's
-    /// <c>defaultRedirectUrl</c>: exact host names, compared without case.
+    /// Where a connect's <c>redirectUrl</c> may point besides the origin of the app's <c>defaultRedirectUrl</c>:
+    /// full origins matched exactly, or bare hosts (https on any port; http too for loopback hosts).
     /// </summary>
     public List<string> AllowedRedirectHosts { get; set; } = [];
 }

@@ -5,9 +5,10 @@ using OutboundVault.Errors;
 namespace OutboundVault.Connect;
 
 /// <summary>
-/// Where a finished connect may send the browser: a <c>redirectUrl</c> whose host is the host of the app's
-/// <c>defaultRedirectUrl</c> or one of <c>Connect:AllowedRedirectHosts</c>. Anything else is refused, so the
-/// vault can never be used as an open redirector.
+/// Where a finished connect may send the browser, so the vault can never be used as an open redirector (README,
+/// "Connecting users and tenants"): the origin (scheme, host, port) of the app's <c>defaultRedirectUrl</c>, or an entry
+/// of <c>Connect:AllowedRedirectHosts</c>: a full origin (<c>https://app.example.com:8443</c>) matched exactly, or a bare
+/// host matched on any port over https only (over http too for loopback hosts, where local tools run).
 /// </summary>
 internal sealed class RedirectUrlPolicy(IOptions<ConnectOptions> options)
 {
@@ -19,17 +20,25 @@ internal sealed class RedirectUrlPolicy(IOptions<ConnectOptions> options)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || uri.UserInfo.Length > 0)
             throw VaultException.Invalid("options.redirectUrl must be an absolute http(s) URL without user info");
-        if (!IsAllowedHost(app, uri.IdnHost))
+        if (!IsAllowed(app, uri))
             throw VaultException.Invalid(
-                $"options.redirectUrl host '{uri.IdnHost}' is not allowed: use the host of the app's defaultRedirectUrl or one listed in Connect:AllowedRedirectHosts");
+                $"options.redirectUrl origin '{uri.GetLeftPart(UriPartial.Authority)}' is not allowed: use the origin of the app's defaultRedirectUrl or one allowed by Connect:AllowedRedirectHosts");
         return uri.AbsoluteUri;
     }
 
-    bool IsAllowedHost(OutboundApp app, string host)
+    bool IsAllowed(OutboundApp app, Uri uri)
     {
-        if (Uri.TryCreate(app.DefaultRedirectUrl, UriKind.Absolute, out var fallback) && SameHost(fallback.IdnHost, host)) return true;
-        return options.Value.AllowedRedirectHosts.Any(allowed => SameHost(allowed.Trim(), host));
+        if (Uri.TryCreate(app.DefaultRedirectUrl, UriKind.Absolute, out var fallback) && SameOrigin(fallback, uri)) return true;
+        return options.Value.AllowedRedirectHosts.Any(entry => Allows(entry.Trim(), uri));
     }
+
+    static bool Allows(string entry, Uri uri)
+    {
+        if (entry.Contains("://", StringComparison.Ordinal)) return Uri.TryCreate(entry, UriKind.Absolute, out var origin) && SameOrigin(origin, uri);
+        return SameHost(entry, uri.IdnHost) && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback);
+    }
+
+    static bool SameOrigin(Uri a, Uri b) => a.Scheme == b.Scheme && SameHost(a.IdnHost, b.IdnHost) && a.Port == b.Port;
 
     static bool SameHost(string a, string b) => a.Length > 0 && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

@@ -16,6 +16,9 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
     [InlineData("//evil.example/")]
     [InlineData("javascript:alert(1)")]
     [InlineData("ftp://app.example.test/")]
+    [InlineData("http://app.example.test/connected")]
+    [InlineData("https://app.example.test:8443/connected")]
+    [InlineData("http://allowed.example.test/done")]
     public async Task A_redirect_url_outside_the_allowed_hosts_is_refused_and_nothing_is_pending(string redirectUrl)
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -31,8 +34,8 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
 
     [Theory]
     [InlineData("https://app.example.test/other/path?x=1")]
-    [InlineData("https://APP.example.test:8443/")]
-    [InlineData("https://allowed.example.test/done")]
+    [InlineData("https://APP.example.test/")]
+    [InlineData("https://allowed.example.test:8443/done")]
     public async Task A_redirect_url_on_the_default_redirect_host_or_a_configured_host_is_accepted(string redirectUrl)
     {
         await using var fake = await FakeOAuthProvider.StartAsync();

@@ -97,14 +97,22 @@ public class ConnectUnitTests
 
     [Theory]
     [InlineData("https://app.example.test/x", true)]
-    [InlineData("http://APP.EXAMPLE.TEST:81/x", true)]
+    [InlineData("https://APP.EXAMPLE.TEST/x", true)]
+    [InlineData("http://app.example.test/x", false)]          // an https default never allows http
+    [InlineData("https://app.example.test:8443/x", false)]    // nor another port
     [InlineData("https://extra.example.test/", true)]
+    [InlineData("https://extra.example.test:9443/", true)]    // a bare host: any port over https
+    [InlineData("http://extra.example.test/", false)]         // but not http
+    [InlineData("http://127.0.0.1:8090/connected", true)]     // a bare loopback host: http too
+    [InlineData("http://intranet.example.test:8080/", true)]  // a full origin, exactly
+    [InlineData("https://intranet.example.test:8080/", false)]
+    [InlineData("http://intranet.example.test:8081/", false)]
     [InlineData("https://sub.app.example.test/", false)]
     [InlineData("https://app.example.test.evil.example/", false)]
     [InlineData("https://app.example.test@evil.example/", false)]
-    public void Redirect_urls_must_be_on_an_allowed_host(string requested, bool allowed)
+    public void Redirect_urls_must_have_an_allowed_origin(string requested, bool allowed)
     {
-        var policy = new RedirectUrlPolicy(Options.Create(new ConnectOptions { AllowedRedirectHosts = ["extra.example.test"] }));
+        var policy = new RedirectUrlPolicy(Options.Create(new ConnectOptions { AllowedRedirectHosts = ["extra.example.test", "127.0.0.1", "http://intranet.example.test:8080"] }));
 
         var choose = () => policy.Choose(App(), requested);
 
