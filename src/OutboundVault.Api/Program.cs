@@ -29,6 +29,7 @@ builder.Services
 var app = builder.Build();
 await app.PrepareVaultAsync();
 if (await app.TryRunCommandAsync(args)) return;
+app.HoldDataDirectory();
 
 app.UseForwardedHeaders();
 app.UseVaultErrors();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using OutboundVault.Tests.Infrastructure;
 
@@ -9,24 +8,12 @@ public sealed class ReencryptProcessTests : IDisposable
 {
     readonly string dataDirectory = Directory.CreateTempSubdirectory("outboundvault-reencrypt-").FullName;
 
-    static async Task<(int ExitCode, string Output)> RunVault(string dataDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OutboundVault.Api.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DataDirectory"] = dataDirectory;
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["Management__ProjectId"] = VaultFactory.ProjectId;
-        start.Environment["Management__Keys__0"] = VaultFactory.ManagementKey;
-        start.Environment["Encryption__Keys__0"] = RotationKeys.B;
-        start.Environment["Encryption__Keys__1"] = RotationKeys.A;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
-    }
+    static Task<(int ExitCode, string Output)> RunVault(string dataDirectory, params string[] args) =>
+        VaultCommandLine.RunAsync(dataDirectory, new Dictionary<string, string>
+        {
+            ["Encryption__Keys__0"] = RotationKeys.B,
+            ["Encryption__Keys__1"] = RotationKeys.A,
+        }, args);
 
     [Fact]
     public async Task The_reencrypt_command_runs_as_a_process_and_prints_its_counts()
