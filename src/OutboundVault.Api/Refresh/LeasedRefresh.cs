@@ -41,7 +41,17 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
             }
             refreshToken = store.ReadRefreshToken(row) ?? throw new InvalidOperationException("The claimed row has no refresh token.");
             var providerApp = app.ToProviderApp(services.GetRequiredService<SecretProtector>());
-            response = await services.GetRequiredService<ProviderClient>().RefreshAsync(providerApp, refreshToken, scopes: null, ct);
+            using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var renewing = RenewWhileRunningAsync(row.Id, claim, heartbeat.Token);
+            try
+            {
+                response = await services.GetRequiredService<ProviderClient>().RefreshAsync(providerApp, refreshToken, scopes: null, ct);
+            }
+            finally
+            {
+                await heartbeat.CancelAsync();
+                await renewing;
+            }
         }
         catch (ProviderException ex) when (ex.Kind == ProviderFailureKind.InvalidGrant)
         {
@@ -139,6 +149,35 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
         await TokenLeases.RecordFailureAsync(db, row.Id, claim, error, now, now + backoff, CancellationToken.None);
         logger.LogWarning("Refreshing token {TokenId} of app {AppId} failed ({Kind}); next try after {Backoff}", row.Id, row.AppId, kind?.ToString() ?? "internal", backoff);
         return new RefreshResult(RefreshOutcome.Failed, await ReadAsync(db, row.Id), error, kind);
+    }
+
+    /// <summary>
+    /// The heartbeat: renews the lease every <see cref="RefreshOptions.LeaseRenewal"/> until the provider call ends,
+    /// on its own context (the refresh's is not to be shared across threads). A renewal that fails is tried again
+    /// at the next beat; the lease is long enough to miss one.
+    /// </summary>
+    async Task RenewWhileRunningAsync(string id, string claim, CancellationToken running)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            using var beat = new PeriodicTimer(options.Value.LeaseRenewal, clock);
+            while (await beat.WaitForNextTickAsync(running))
+            {
+                try
+                {
+                    await TokenLeases.RenewAsync(db, id, claim, clock.GetUtcNow().UtcDateTime, options.Value.LeaseDuration, running);
+                }
+                catch (Exception ex) when (ex is DbException or InvalidOperationException)
+                {
+                    logger.LogWarning("Renewing the lease on token {TokenId} failed ({ExceptionType}); trying again", id, ex.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+        }
     }
 
     async Task ReleaseQuietlyAsync(VaultDbContext db, string id, string claim)

@@ -114,6 +114,9 @@ internal sealed class RefreshCoordinator
                 continue; // someone claimed or changed it between our read and our claim: look again
             }
 
+            // Someone else holds the lease. A plain fetch of a token that still works takes it as it is, rather
+            // than wait on a holder that may be slow or dead; only an expired token or a forced refresh waits.
+            if (!force && RefreshPolicy.IsUsable(row, now)) return RefreshResult.Current(row);
             waited = true;
             await Task.Delay(poll, clock, stopping);
             poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;

@@ -24,10 +24,14 @@ public sealed class RefreshOptions
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>
-    /// How long a claim on a token row holds. Must outlast a provider call (OAuth:ProviderTimeout): a lease
-    /// that expires mid-call would let another instance spend the same refresh token.
+    /// How long a claim on a token row holds without renewal. The holder renews it every third of this while its
+    /// provider call runs, so a live holder keeps it however slow the provider is, and the claim of a crashed
+    /// instance runs out within this: short, so the others take over in seconds.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a running refresh renews its lease.</summary>
+    public TimeSpan LeaseRenewal => LeaseDuration / 3;
 
     /// <summary>Back-off after the first failed refresh; it doubles with every further failure.</summary>
     public TimeSpan FailureCooldown { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Options;
-using OutboundVault.Providers;
 
 namespace OutboundVault.Refresh;
 
 /// <summary>Checks the "Refresh" section on start; every message names the setting to fix.</summary>
-internal sealed class RefreshOptionsValidator(IOptions<OAuthOptions> oauth) : IValidateOptions<RefreshOptions>
+internal sealed class RefreshOptionsValidator : IValidateOptions<RefreshOptions>
 {
     public ValidateOptionsResult Validate(string? name, RefreshOptions o)
     {
@@ -20,10 +19,9 @@ internal sealed class RefreshOptionsValidator(IOptions<OAuthOptions> oauth) : IV
         Require(o.Jitter >= TimeSpan.Zero, "Refresh:Jitter must not be negative.");
         Require(o.BatchSize is >= 1 and <= 10_000, "Refresh:BatchSize must be between 1 and 10000.");
         Require(o.MaxConcurrency is >= 1 and <= 256, "Refresh:MaxConcurrency must be between 1 and 256.");
-        var providerTimeout = oauth.Value.ProviderTimeout;
-        Require(o.LeaseDuration > providerTimeout,
-            $"Refresh:LeaseDuration ({o.LeaseDuration}) must be longer than OAuth:ProviderTimeout ({providerTimeout}): " +
-            "a claim that expires during a provider call would let another instance spend the same refresh token.");
+        Require(o.LeaseDuration >= TimeSpan.FromSeconds(3) && o.LeaseDuration <= TimeSpan.FromMinutes(10),
+            $"Refresh:LeaseDuration ({o.LeaseDuration}) must be between 3 seconds and 10 minutes: it is renewed every third of it " +
+            "while a provider call runs, and a crashed instance's claims are taken over when it runs out.");
         Require(o.FailureCooldown > TimeSpan.Zero, "Refresh:FailureCooldown must be positive.");
         Require(o.MaxBackoff >= o.FailureCooldown, "Refresh:MaxBackoff must be at least Refresh:FailureCooldown.");
         Require(o.MaxAttempts >= 1, "Refresh:MaxAttempts must be at least 1.");

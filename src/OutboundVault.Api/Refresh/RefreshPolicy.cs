@@ -23,6 +23,12 @@ internal static class RefreshPolicy
     public static bool IsUsable(OutboundToken token, DateTime now) =>
         token.AccessTokenExpiresAt is not { } expiresAt || expiresAt > now;
 
+    /// <summary>
+    /// A token whose grant is dead (needs a reconnect) still works until its known expiry; with no known expiry the
+    /// vault cannot tell, and asks for the reconnect.
+    /// </summary>
+    public static bool IsStillWorking(OutboundToken token, DateTime now) => token.AccessTokenExpiresAt is { } expiresAt && expiresAt > now;
+
     /// <summary>The expiry an answer's expires_in means; none (or 0) is unknown.</summary>
     public static DateTime? ExpiryFrom(long? expiresIn, DateTime now) =>
         expiresIn is { } seconds && seconds > 0 ? now.AddSeconds(Math.Min(seconds, MaxLifetimeSeconds)) : null;

@@ -54,6 +54,14 @@ internal static class TokenLeases
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, to).SetProperty(t => t.LeaseExpiresAt, until), ct) == 1;
     }
 
+    /// <summary>Extends a lease this refresh still holds (the heartbeat while its provider call runs).</summary>
+    public static async Task<bool> RenewAsync(VaultDbContext db, string id, string claim, DateTime now, TimeSpan duration, CancellationToken ct)
+    {
+        var until = now + duration;
+        return await db.Tokens.Where(t => t.Id == id && t.LeaseOwner == claim)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseExpiresAt, until), ct) == 1;
+    }
+
     public static Task<int> ReleaseAsync(VaultDbContext db, IReadOnlyList<string> ids, string claim, CancellationToken ct) =>
         db.Tokens.Where(t => ids.Contains(t.Id) && t.LeaseOwner == claim)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseExpiresAt, (DateTime?)null), ct);

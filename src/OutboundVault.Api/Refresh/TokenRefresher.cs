@@ -18,8 +18,9 @@ internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceSco
         ArgumentNullException.ThrowIfNull(token);
         // API keys do not expire and cannot be refreshed; forceRefresh has nothing to do for them.
         if (token.Kind == TokenKinds.ApiKey) return token;
-        if (token.Status == TokenStatuses.NeedsReconnect) throw RefreshErrors.Reconnect(token);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (token.Status == TokenStatuses.NeedsReconnect)
+            return RefreshPolicy.IsStillWorking(token, now) && !force ? token : throw RefreshErrors.Reconnect(token);
         if (force && !token.HasRefreshToken) throw RefreshErrors.NothingToRefresh(token);
         if (!force && (!token.HasRefreshToken || !RefreshPolicy.IsDue(token, now, options.Value.MinValidity))) return token;
 
@@ -30,6 +31,8 @@ internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceSco
             RefreshOutcome.Refreshed or RefreshOutcome.Current => result.Token!,
             RefreshOutcome.NoRefreshToken when !force => result.Token!,
             RefreshOutcome.NoRefreshToken => throw RefreshErrors.NothingToRefresh(token),
+            // The grant is dead, but its last access token may work a while longer: "reconnect" only once it has expired.
+            RefreshOutcome.Dead when !force && result.Token is { } last && RefreshPolicy.IsStillWorking(last, clock.GetUtcNow().UtcDateTime) => last,
             RefreshOutcome.Dead => throw RefreshErrors.Reconnect(token),
             RefreshOutcome.Failed when result.Token is { } stored && RefreshPolicy.IsUsable(stored, clock.GetUtcNow().UtcDateTime) => stored,
             RefreshOutcome.Failed => throw RefreshErrors.Failed(token, result),

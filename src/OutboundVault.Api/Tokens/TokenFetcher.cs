@@ -7,13 +7,13 @@ namespace OutboundVault.Tokens;
 /// The fetch path: one indexed read of the owner's tokens, the selection rule, then the refresh engine's
 /// word on freshness (it refreshes when the token expires within Refresh:MinValidity, or when forced).
 /// </summary>
-internal sealed class TokenFetcher(TokenStore store, ITokenRefresher refresher)
+internal sealed class TokenFetcher(TokenStore store, ITokenRefresher refresher, TimeProvider clock)
 {
     public async Task<TokenEnvelope> FetchAsync(
         string appId, TokenOwner owner, IReadOnlyCollection<string> requiredScopes, FetchOptions? options, string? externalIdentifier, CancellationToken ct)
     {
         var candidates = await store.ListForOwnerAsync(appId, owner, ct);
-        var (token, onlyDead) = TokenSelection.Pick(candidates, requiredScopes, externalIdentifier);
+        var (token, onlyDead) = TokenSelection.Pick(candidates, requiredScopes, externalIdentifier, clock.GetUtcNow().UtcDateTime);
         if (token is null)
         {
             throw onlyDead

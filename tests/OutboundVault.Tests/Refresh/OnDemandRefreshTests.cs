@@ -252,6 +252,50 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(1);
         (await kit.ReadAsync(token.Id)).LeaseOwner.Should().BeNull();
     }
+
+    [Fact]
+    public async Task A_fetch_of_a_due_but_still_valid_token_takes_it_without_waiting_for_another_instances_lease()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault);
+        var token = await kit.SeedAsync(kit.Now.AddSeconds(30)); // due (within MinValidity), still valid
+        await kit.UpdateAsync(token.Id, t => (t.LeaseOwner, t.LeaseExpiresAt) = ("dead-instance/1/abc", kit.Now.AddMinutes(1)));
+
+        var body = await FetchOk(kit, token);
+
+        (body["accessToken"]!.GetValue<string>(), (await kit.ReadAsync(token.Id)).LeaseOwner, kit.Fake.RefreshCalls)
+            .Should().Be((kit.Secrets(token).Access!, (string?)"dead-instance/1/abc", 0), "the stored token is handed out while the lease still runs");
+    }
+
+    [Fact]
+    public async Task Invalid_grant_on_a_still_valid_token_hands_out_the_stored_token_instead_of_reconnect()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault);
+        var token = await kit.SeedAsync(kit.Now.AddSeconds(30));
+        kit.Fake.FailNext(1, FakeFailure.InvalidGrant);
+
+        var body = await FetchOk(kit, token);
+
+        body["accessToken"]!.GetValue<string>().Should().Be(kit.Secrets(token).Access);
+    }
+
+    [Fact]
+    public async Task A_provider_call_outlasting_the_lease_renews_it_so_another_instance_does_not_refresh_too()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromSeconds(5) });
+        var token = await kit.SeedAsync(kit.Now.AddHours(1));
+        await using var first = fixture.WithSetting("Refresh:LeaseDuration", "00:00:03");
+        await using var second = fixture.WithSetting("Refresh:LeaseDuration", "00:00:03");
+        using var firstClient = first.CreateManagementClient();
+        using var secondClient = second.CreateManagementClient();
+
+        var holding = Fetch(kit, token, force: true, client: firstClient);
+        await Eventually.TrueAsync(() => kit.Fake.RefreshCalls == 1);
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // past the lease the first instance took
+        var late = Fetch(kit, token, force: true, client: secondClient);
+        await Task.WhenAll(holding, late);
+
+        kit.Fake.RefreshCalls.Should().Be(1, "the holder's heartbeat kept the lease through its five-second call");
+    }
 }
 
 public sealed class OnDemandRefreshTests_Sqlite(SqliteRefreshVault fixture) : OnDemandRefreshTests(fixture), IClassFixture<SqliteRefreshVault>;

@@ -13,7 +13,7 @@ public sealed class RefreshOptionsTests : IDisposable
     {
         var o = new RefreshOptions();
         (o.MinValidity, o.Margin, o.Interval, o.LeaseDuration).Should().Be(
-            (TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)));
+            (TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)));
         (o.BatchSize, o.MaxConcurrency, o.MaxAttempts, o.WorkerEnabled).Should().Be((100, 8, 10, true));
     }
 
@@ -28,7 +28,7 @@ public sealed class RefreshOptionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Refresh:LeaseDuration", "00:00:10", "Refresh:LeaseDuration")]
+    [InlineData("Refresh:LeaseDuration", "00:00:02", "Refresh:LeaseDuration")]
     [InlineData("Refresh:Margin", "00:00:30", "Refresh:Margin")]
     [InlineData("Refresh:MaxConcurrency", "0", "Refresh:MaxConcurrency")]
     [InlineData("Refresh:Interval", "00:00:00", "Refresh:Interval")]

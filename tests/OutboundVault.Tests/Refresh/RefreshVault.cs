@@ -11,8 +11,10 @@ namespace OutboundVault.Tests.Refresh;
 public abstract class RefreshVault(DatabaseKind kind) : VaultFixture(kind)
 {
     /// <summary>Another vault over the same database whose provider calls give up after <paramref name="timeout"/>.</summary>
-    public WebApplicationFactory<Program> WithProviderTimeout(TimeSpan timeout) =>
-        Vault.WithWebHostBuilder(b => b.UseSetting("OAuth:ProviderTimeout", timeout.ToString()));
+    public WebApplicationFactory<Program> WithProviderTimeout(TimeSpan timeout) => WithSetting("OAuth:ProviderTimeout", timeout.ToString());
+
+    /// <summary>Another vault (another instance, as far as leases go) over the same database, with one setting changed.</summary>
+    public WebApplicationFactory<Program> WithSetting(string key, string value) => Vault.WithWebHostBuilder(b => b.UseSetting(key, value));
 }
 
 public sealed class SqliteRefreshVault() : RefreshVault(DatabaseKind.Sqlite);

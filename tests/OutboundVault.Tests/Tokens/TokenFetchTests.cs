@@ -166,12 +166,13 @@ public abstract class TokenFetchTests(VaultFixture fixture)
     }
 
     [Fact]
-    public async Task A_token_that_needs_a_reconnect_is_never_returned()
+    public async Task A_token_that_needs_a_reconnect_is_not_returned_once_its_access_token_has_expired()
     {
+        const long expired = 1600000000;
         var app = await api.CreateOAuthApp();
-        await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "older-valid", scopes = new[] { "a" }, accessTokenExpiry = Expiry });
+        await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "older-valid", scopes = new[] { "a" }, accessTokenExpiry = expired });
         await Task.Delay(20);
-        await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "newer-dead", scopes = new[] { "a", "b" }, accessTokenExpiry = Expiry });
+        await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "newer-dead", scopes = new[] { "a", "b" }, accessTokenExpiry = expired });
         await SetStatus(app, "u1", "a b", TokenStatuses.NeedsReconnect);
 
         (await api.Fetch("app/user/token/latest", new { appId = app, userId = "u1" }))["accessToken"]!.GetValue<string>().Should().Be("older-valid");
@@ -181,6 +182,18 @@ public abstract class TokenFetchTests(VaultFixture fixture)
 
         await SetStatus(app, "u1", "a", TokenStatuses.NeedsReconnect);
         await (await api.Post("app/user/token/latest", new { appId = app, userId = "u1" })).ShouldBeError(404, "E081410");
+    }
+
+    [Fact]
+    public async Task A_token_that_needs_a_reconnect_is_handed_out_while_its_access_token_works()
+    {
+        var app = await api.CreateOAuthApp();
+        await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "still-working", scopes = new[] { "a" }, accessTokenExpiry = Expiry });
+        await SetStatus(app, "u1", "a", TokenStatuses.NeedsReconnect);
+
+        var token = await api.Fetch("app/user/token/latest", new { appId = app, userId = "u1" });
+
+        token["accessToken"]!.GetValue<string>().Should().Be("still-working");
     }
 
     [Fact]
