@@ -77,7 +77,7 @@ internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protec
 
     async Task<Resealed> ResealAsync(string cipher, SecretContext context, Func<string, Task<int>> swap)
     {
-        if (SecretProtector.KeyIdOf(cipher) == protector.PrimaryKeyId) return Resealed.AlreadyOnPrimary;
+        if (protector.IsCurrent(cipher)) return Resealed.AlreadyOnPrimary;
         string plaintext;
         try { plaintext = protector.Unprotect(cipher, context); }
         catch (Errors.VaultException) { return Resealed.Unreadable; } // logged by the protector, without the secret
@@ -116,7 +116,7 @@ internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protec
         return Resealed.Skipped;
     }
 
-    bool OnPrimaryOrNone(string? cipher) => cipher is null || SecretProtector.KeyIdOf(cipher) == protector.PrimaryKeyId;
+    bool OnPrimaryOrNone(string? cipher) => cipher is null || protector.IsCurrent(cipher);
 
     /// <summary>
     /// Rewrites a token's secrets if it is still at the version read and no refresh holds its lease: a

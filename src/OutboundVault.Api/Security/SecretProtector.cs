@@ -5,13 +5,14 @@ using OutboundVault.Errors;
 namespace OutboundVault.Security;
 
 /// <summary>
-/// Seals secrets with AES-256-GCM in a versioned envelope <c>v1:{keyId}:{base64(nonce|ciphertext|tag)}</c>.
+/// Seals secrets with AES-256-GCM in a versioned envelope <c>v2:{keyId}:{base64(nonce|ciphertext|tag)}</c>.
 /// The associated data names the row and column a secret belongs to, so ciphertext copied to another
-/// row, owner or column fails to open instead of handing out someone else's secret.
+/// row, owner or column fails to open instead of handing out someone else's secret. <c>v1</c> envelopes
+/// (tokens bound to app, owner and column, not to their row) still open; the re-encrypt command reseals them.
 /// </summary>
 public sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logger)
 {
-    const string Version = "v1";
+    const string Version = "v2", LegacyVersion = "v1";
     const int NonceSize = 12, TagSize = 16;
 
     public string PrimaryKeyId => ring.PrimaryId;
@@ -37,7 +38,8 @@ public sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logge
     public string Unprotect(string envelope, SecretContext context)
     {
         var parts = envelope.Split(':', 3);
-        if (parts.Length != 3 || parts[0] != Version) throw Unreadable(context, "unknown envelope format");
+        if (parts.Length != 3 || (parts[0] != Version && parts[0] != LegacyVersion)) throw Unreadable(context, "unknown envelope format");
+        var associatedData = parts[0] == Version ? context.Bytes : context.LegacyBytes;
         var key = ring.Find(parts[1]) ?? throw Unreadable(context, $"key '{parts[1]}' is not in the key ring");
         byte[] sealedBytes;
         try { sealedBytes = Convert.FromBase64String(parts[2]); }
@@ -49,7 +51,7 @@ public sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logge
         {
             using var aes = new AesGcm(key, TagSize);
             aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, cipherLength),
-                sealedBytes.AsSpan(NonceSize + cipherLength), plain, context.Bytes);
+                sealedBytes.AsSpan(NonceSize + cipherLength), plain, associatedData);
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -60,7 +62,11 @@ public sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logge
 
     /// <summary>The key id an envelope was sealed with, or null when it is not an envelope.</summary>
     public static string? KeyIdOf(string? envelope) =>
-        envelope?.Split(':', 3) is [Version, var keyId, _] ? keyId : null;
+        envelope?.Split(':', 3) is [Version or LegacyVersion, var keyId, _] ? keyId : null;
+
+    /// <summary>Sealed the way <see cref="Protect"/> seals today: the current envelope version, under the primary key.</summary>
+    public bool IsCurrent(string? envelope) =>
+        envelope?.Split(':', 3) is [Version, var keyId, _] && keyId == ring.PrimaryId;
 
     VaultException Unreadable(SecretContext context, string reason)
     {

@@ -144,7 +144,7 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         protector.UnprotectOptional(token.RefreshTokenCipher, Context(token, TokenColumns.RefreshToken));
 
     static SecretContext Context(OutboundToken token, string column) =>
-        SecretContext.Token(token.AppId, token.UserId, token.TenantId, column);
+        SecretContext.Token(token.AppId, token.UserId, token.TenantId, token.Id, column);
 
     /// <summary>An owner's tokens for an app, newest first (the fetch path's one indexed query).</summary>
     public async Task<List<OutboundToken>> ListForOwnerAsync(string appId, TokenOwner owner, CancellationToken ct)

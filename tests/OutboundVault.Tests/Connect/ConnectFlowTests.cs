@@ -224,7 +224,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         {
             var row = await db.PendingConnections.AsNoTracking().SingleAsync(p => p.AppId == appId);
             row.StateHash.Should().Be(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(state))));
-            row.CodeVerifierCipher.Should().StartWith("v1:");
+            row.CodeVerifierCipher.Should().StartWith("v2:");
             row.CallbackUri.Should().Be(ConnectFixture.CallbackUri);
             row.RedirectUrl.Should().Be(ConnectDriver.RedirectUrl, "the app's default when none is asked for");
             row.ExpiresAt.Should().BeCloseTo(DateTime.UtcNow.AddMinutes(10), TimeSpan.FromMinutes(1));

@@ -14,9 +14,9 @@ public sealed class SecretProtectorTests
     [Fact]
     public void Round_trips_and_records_the_key_id()
     {
-        var context = SecretContext.Token("app", "user", "", "accessToken");
+        var context = SecretContext.Token("app", "user", "", "row", "accessToken");
         var envelope = Protector(New).Protect("at-secret", context);
-        envelope.Should().StartWith("v1:new:").And.NotContain("at-secret");
+        envelope.Should().StartWith("v2:new:").And.NotContain("at-secret");
         SecretProtector.KeyIdOf(envelope).Should().Be("new");
         Protector(New).Unprotect(envelope, context).Should().Be("at-secret");
     }
@@ -34,18 +34,19 @@ public sealed class SecretProtectorTests
         var context = SecretContext.AppClientSecret("a");
         var sealedWithOld = Protector(Old).Protect("s", context);
         Protector(New, Old).Unprotect(sealedWithOld, context).Should().Be("s");
-        Protector(New, Old).Protect("s", context).Should().StartWith("v1:new:");
+        Protector(New, Old).Protect("s", context).Should().StartWith("v2:new:");
     }
 
     [Theory]
-    [InlineData("app", "user-b", "", "accessToken")]
-    [InlineData("app", "user", "tenant", "accessToken")]
-    [InlineData("other-app", "user", "", "accessToken")]
-    [InlineData("app", "user", "", "refreshToken")]
-    public void Ciphertext_moved_to_another_row_or_column_fails_closed(string app, string user, string tenant, string column)
+    [InlineData("app", "user-b", "", "row", "accessToken")]
+    [InlineData("app", "user", "tenant", "row", "accessToken")]
+    [InlineData("other-app", "user", "", "row", "accessToken")]
+    [InlineData("app", "user", "", "row", "refreshToken")]
+    [InlineData("app", "user", "", "other-row", "accessToken")]
+    public void Ciphertext_moved_to_another_row_or_column_fails_closed(string app, string user, string tenant, string row, string column)
     {
-        var envelope = Protector(New).Protect("at", SecretContext.Token("app", "user", "", "accessToken"));
-        var act = () => Protector(New).Unprotect(envelope, SecretContext.Token(app, user, tenant, column));
+        var envelope = Protector(New).Protect("at", SecretContext.Token("app", "user", "", "row", "accessToken"));
+        var act = () => Protector(New).Unprotect(envelope, SecretContext.Token(app, user, tenant, row, column));
         act.Should().Throw<VaultException>().Which.Error.Should().Be(VaultError.SecretUnreadable);
     }
 
@@ -56,8 +57,8 @@ public sealed class SecretProtectorTests
         var envelope = Protector(New).Protect("very-secret", context);
         var bytes = Convert.FromBase64String(envelope.Split(':')[2]);
         bytes[^1] ^= 1;
-        var tampered = $"v1:new:{Convert.ToBase64String(bytes)}";
-        foreach (var bad in new[] { tampered, envelope.Replace("v1:new:", "v1:gone:", StringComparison.Ordinal), "plaintext", "v1:new:!!!" })
+        var tampered = $"v2:new:{Convert.ToBase64String(bytes)}";
+        foreach (var bad in new[] { tampered, envelope.Replace("v2:new:", "v2:gone:", StringComparison.Ordinal), "plaintext", "v2:new:!!!" })
         {
             var act = () => Protector(New).Unprotect(bad, context);
             act.Should().Throw<VaultException>().Which.Message.Should().NotContain("very-secret");

@@ -90,8 +90,8 @@ public abstract class KeyRotationTests(VaultFixture fixture)
 
         var rows = await WithDb(rotated, db => db.Tokens.AsNoTracking().ToListAsync());
         rows.Should().OnlyContain(r => r.KeyId == "keyB"
-            && (r.AccessTokenCipher == null || r.AccessTokenCipher.StartsWith("v1:keyB:", StringComparison.Ordinal))
-            && (r.RefreshTokenCipher == null || r.RefreshTokenCipher.StartsWith("v1:keyB:", StringComparison.Ordinal)));
+            && (r.AccessTokenCipher == null || r.AccessTokenCipher.StartsWith("v2:keyB:", StringComparison.Ordinal))
+            && (r.RefreshTokenCipher == null || r.RefreshTokenCipher.StartsWith("v2:keyB:", StringComparison.Ordinal)));
         (await Reencrypt(rotated, batchSize: 500)).Tables.Select(t => (t.Reencrypted, t.AlreadyOnPrimary)).Should().Equal((0, 1), (0, 5), (0, 1));
 
         // Key A removed: the vault starts and every secret still opens.

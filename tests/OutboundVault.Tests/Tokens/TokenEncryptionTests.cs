@@ -41,7 +41,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
 
         raw.Should().Contain(owner, "the scan reads the stored rows (owner ids are not secret)");
         foreach (var (what, secret) in secrets) raw.Should().NotContain(secret, $"the {what} secret is stored encrypted");
-        raw.Should().Contain("v1:", "secrets are stored as versioned envelopes");
+        raw.Should().Contain("v2:", "secrets are stored as versioned envelopes");
     }
 
     [Fact]
@@ -103,6 +103,53 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
         (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["accessToken"]!.GetValue<string>().Should().Be("visible");
         var error = await (await api.Post("app/user/token/latest", new { appId = app, userId = user, options = new { withRefreshToken = true } })).ShouldBeError(500, "E081520");
         error["errorMessage"]!.GetValue<string>().Should().Contain("refreshToken");
+    }
+
+    [Fact]
+    public async Task Ciphertext_swapped_between_two_tokens_of_one_owner_and_app_fails_closed()
+    {
+        var app = await api.CreateOAuthApp();
+        var user = TokenApi.NewId("user");
+        await api.UploadUserToken(new { appId = app, userId = user, accessToken = TokenApi.Secret("read"), scopes = new[] { "read" } });
+        await api.UploadUserToken(new { appId = app, userId = user, accessToken = TokenApi.Secret("write"), scopes = new[] { "write" } });
+        var readId = (await api.Fetch("app/user/token", new { appId = app, userId = user, scopes = new[] { "read" } }))["id"]!.GetValue<string>();
+        var writeId = (await api.Fetch("app/user/token", new { appId = app, userId = user, scopes = new[] { "write" } }))["id"]!.GetValue<string>();
+        var writeCipher = await Cipher(writeId);
+        await Sql($"""UPDATE outbound_tokens SET "AccessTokenCipher" = {writeCipher} WHERE "Id" = {readId}""");
+
+        var swapped = await api.Post("app/user/token", new { appId = app, userId = user, scopes = new[] { "read" } });
+
+        await swapped.ShouldBeError(500, "E081520");
+    }
+
+    [Fact]
+    public async Task A_v1_envelope_still_opens_and_the_reencrypt_command_reseals_it_bound_to_its_row()
+    {
+        var app = await api.CreateOAuthApp();
+        var user = TokenApi.NewId("user");
+        var access = TokenApi.Secret("access");
+        await api.UploadUserToken(new { appId = app, userId = user, accessToken = "placeholder" });
+        var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();
+        await Sql($"""UPDATE outbound_tokens SET "AccessTokenCipher" = {SealV1(access, OutboundVault.Security.SecretContext.Token(app, user, "", id, "accessToken"))} WHERE "Id" = {id}""");
+        (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["accessToken"]!.GetValue<string>().Should().Be(access);
+
+        await using (var scope = fixture.Vault.Services.CreateAsyncScope())
+            await ActivatorUtilities.CreateInstance<OutboundVault.Security.ReencryptCommand>(scope.ServiceProvider).RunAsync(CancellationToken.None);
+
+        ((await Cipher(id))[..3], (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["accessToken"]!.GetValue<string>())
+            .Should().Be(("v2:", access));
+    }
+
+    /// <summary>An envelope as versions before v2 wrote it: AES-GCM bound to app, owner and column only.</summary>
+    string SealV1(string plaintext, OutboundVault.Security.SecretContext context)
+    {
+        var ring = fixture.Vault.Services.GetRequiredService<OutboundVault.Security.KeyRing>();
+        var plain = System.Text.Encoding.UTF8.GetBytes(plaintext);
+        var sealedBytes = new byte[12 + plain.Length + 16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(sealedBytes.AsSpan(0, 12));
+        using var aes = new System.Security.Cryptography.AesGcm(ring.Primary, 16);
+        aes.Encrypt(sealedBytes.AsSpan(0, 12), plain, sealedBytes.AsSpan(12, plain.Length), sealedBytes.AsSpan(12 + plain.Length), context.LegacyBytes);
+        return $"v1:{ring.PrimaryId}:{Convert.ToBase64String(sealedBytes)}";
     }
 }
 
