@@ -20,16 +20,17 @@ internal sealed partial class ConnectCallback(
     const int MaxDescriptionLength = 300;
     static readonly long MaxExpiresIn = (long)TimeSpan.FromDays(36500).TotalSeconds;
 
-    public async Task<ConnectOutcome> CompleteAsync(IQueryCollection query, CancellationToken ct)
+    public async Task<ConnectOutcome> CompleteAsync(HttpRequest request, CancellationToken ct)
     {
-        var outcome = await RunAsync(query, ct);
+        var outcome = await RunAsync(request, ct);
         if (!outcome.Succeeded)
             logger.LogWarning("Connect callback for app {AppId} failed: {ConnectError}", outcome.AppId ?? "(unknown)", outcome.ErrorCode);
         return outcome;
     }
 
-    async Task<ConnectOutcome> RunAsync(IQueryCollection query, CancellationToken ct)
+    async Task<ConnectOutcome> RunAsync(HttpRequest request, CancellationToken ct)
     {
+        var query = request.Query;
         if (Single(query, "state") is not { } state)
             return ConnectOutcome.Failure(null, ConnectErrors.InvalidState, "The provider sent the browser back without a state; start the connection again");
         var (found, row) = await pending.ConsumeAsync(ConnectSecrets.HashState(state), ct);
@@ -38,6 +39,9 @@ internal sealed partial class ConnectCallback(
         if (found == PendingState.Expired)
             return ConnectOutcome.Failure(row, ConnectErrors.ExpiredState, "The connection was not completed within 10 minutes; start it again");
         var connection = row!;
+        if (!BrowserBinding.Admits(connection, request))
+            return ConnectOutcome.Failure(connection, ConnectErrors.InvalidState,
+                "This connection was started in another browser; open the connect link in the browser that completes it");
         if (Single(query, "error") is { } error)
         {
             var code = OAuthErrorCode().IsMatch(error) ? error : ConnectErrors.AuthorizationFailed;

@@ -26,6 +26,9 @@ internal static class ConnectEndpoints
         connect.MapGet(CallbackUris.CallbackPath, Callback).AllowAnonymous()
             .WithName("ConnectCallback").WithSummary("Where the provider sends the browser back; redirects with outbound_* markers or shows a result page")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status200OK, contentType: "text/html");
+        connect.MapGet(BrowserBinding.StartPath, Start).AllowAnonymous()
+            .WithName("ConnectStart").WithSummary("Connect:BindToBrowser: the link a bound connect answers; binds the browser with a cookie and redirects to the provider")
+            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status400BadRequest, contentType: "text/html");
     }
 
     static async Task<Ok<ConnectResponse>> Connect(
@@ -37,5 +40,8 @@ internal static class ConnectEndpoints
     }
 
     static async Task<ConnectResultPage> Callback(HttpRequest http, ConnectCallback callback, CancellationToken ct) =>
-        new(await callback.CompleteAsync(http.Query, ct));
+        new(await callback.CompleteAsync(http, ct));
+
+    static Task<IResult> Start(HttpContext http, BrowserBinding binding, CancellationToken ct) =>
+        binding.StartAsync(http.Request.Query["state"] is { Count: 1 } state ? state[0] : null, http, ct);
 }

@@ -13,4 +13,11 @@ public sealed class ConnectOptions
     /// full origins matched exactly, or bare hosts (https on any port; http too for loopback hosts).
     /// </summary>
     public List<string> AllowedRedirectHosts { get; set; } = [];
+
+    /// <summary>
+    /// Bind each OAuth connect to the browser that opens its link (<see cref="BrowserBinding"/>): the connect answers
+    /// the vault's start page, which sets a cookie the callback requires. Off by default: the contract's clients
+    /// expect the provider's URL. Recommended behind TLS.
+    /// </summary>
+    public bool BindToBrowser { get; set; }
 }

@@ -18,6 +18,7 @@ public static class ConnectServiceCollectionExtensions
             .AddScoped<ConnectStarter>()
             .AddScoped<DynamicClientRegistration>()
             .AddScoped<ConnectCallback>()
+            .AddScoped<BrowserBinding>()
             .AddScoped<ApiKeyConnectStarter>()
             .AddScoped<ApiKeyEntry>()
             .AddValidator<ConnectRequest, ConnectRequestValidator>();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using OutboundVault.Apps;
 using OutboundVault.Data;
 using OutboundVault.Errors;
@@ -14,7 +16,7 @@ namespace OutboundVault.Connect;
 internal sealed class ConnectStarter(
     VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
     AuthorizationEndpointGuard guard, PendingConnections pending, ILogger<ConnectStarter> logger,
-    DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys)
+    DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys, IOptions<ConnectOptions> options)
 {
     public const string CodeVerifierColumn = "codeVerifier";
 
@@ -40,9 +42,21 @@ internal sealed class ConnectStarter(
         var verifier = app.Pkce ? ConnectSecrets.NewCodeVerifier() : null;
         connection.Scopes = scopes.ToList();
         connection.CodeVerifierCipher = protector.ProtectOptional(verifier, SecretContext.PendingConnection(connection.StateHash, CodeVerifierColumn));
+        connection.BrowserBinding = options.Value.BindToBrowser ? BrowserBinding.Unopened : null;
         await pending.AddAsync(connection, ct);
         logger.LogInformation("Connect started for app {AppId}, {Owner}", app.Id, owner.Owner);
-        return AuthorizationUrl.Build(authorizationEndpoint, app, callbackUri, scopes, state,
+        return connection.BrowserBinding is null
+            ? AuthorizationUrl.Build(authorizationEndpoint, app, callbackUri, scopes, state, verifier is null ? null : ConnectSecrets.S256Challenge(verifier))
+            : QueryHelpers.AddQueryString(callbacks.VaultUrl(BrowserBinding.StartPath, http)!, "state", state);
+    }
+
+    /// <summary>The provider URL of a stored pending connection, for the start page of a bound connect.</summary>
+    public async Task<string> AuthorizationUrlAsync(OutboundApp app, PendingConnection connection, string state, CancellationToken ct)
+    {
+        var endpoints = await ResolveEndpointsAsync(app, ct);
+        var authorizationEndpoint = await guard.CheckAsync(app.Id, endpoints.AuthorizationUrl, ct);
+        var verifier = protector.UnprotectOptional(connection.CodeVerifierCipher, SecretContext.PendingConnection(connection.StateHash, CodeVerifierColumn));
+        return AuthorizationUrl.Build(authorizationEndpoint, app, connection.CallbackUri, connection.Scopes, state,
             verifier is null ? null : ConnectSecrets.S256Challenge(verifier));
     }
 

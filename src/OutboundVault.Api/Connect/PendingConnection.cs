@@ -19,6 +19,11 @@ public sealed class PendingConnection
     public string? CodeVerifierCipher { get; set; }
     public string? ExternalIdentifier { get; set; }
     public string? GrantedBy { get; set; }
+    /// <summary>
+    /// Connect:BindToBrowser: null for an unbound connect; "" for a bound one whose start page was not opened yet;
+    /// then the hash of the cookie the start page set, which the callback requires (README, "Binding a connect to the browser").
+    /// </summary>
+    public string? BrowserBinding { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
 }

@@ -56,3 +56,14 @@ public sealed class PostgresProxiedVault() : ConnectFixture(DatabaseKind.Postgre
 {
     protected override bool UsePublicBaseUrl => false;
 }
+
+/// <summary>A vault with Connect:BindToBrowser on.</summary>
+public abstract class BoundConnectFixture(DatabaseKind kind) : ConnectFixture(kind)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?>(base.Settings) { ["Connect:BindToBrowser"] = "true" };
+}
+
+public sealed class SqliteBoundConnectVault() : BoundConnectFixture(DatabaseKind.Sqlite);
+
+public sealed class PostgresBoundConnectVault() : BoundConnectFixture(DatabaseKind.Postgres);

@@ -37,6 +37,7 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         "GET /v1/mgmt/license",                                        // 22
         // The vault's own: callback, hosted API-key page, token management, manual refresh, templates, remote MCP servers.
         "GET /v1/outbound/oauth/callback",
+        "GET /v1/outbound/oauth/start",
         "GET /v1/outbound/apikey",
         "POST /v1/outbound/apikey",
         "GET /v1/mgmt/outbound/app/{appId}/tokens",

@@ -12,6 +12,7 @@ internal sealed class PendingConnectionConfiguration : IEntityTypeConfiguration<
         pending.ToTable("pending_connections");
         pending.HasKey(p => p.StateHash);
         pending.Property(p => p.StateHash).HasMaxLength(64);
+        pending.Property(p => p.BrowserBinding).HasMaxLength(64);
         pending.Property(p => p.AppId).HasMaxLength(AppLimits.IdLength);
         pending.Property(p => p.UserId).HasMaxLength(AppLimits.OwnerIdLength);
         pending.Property(p => p.TenantId).HasMaxLength(AppLimits.OwnerIdLength);

@@ -129,6 +129,10 @@ namespace OutboundVault.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("BrowserBinding")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("CallbackUri")
                         .IsRequired()
                         .HasColumnType("text");

@@ -124,6 +124,10 @@ namespace OutboundVault.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BrowserBinding")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CallbackUri")
                         .IsRequired()
                         .HasColumnType("TEXT");
