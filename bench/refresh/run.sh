@@ -4,6 +4,7 @@
 #   bench/refresh/run.sh [--set Refresh__MaxConcurrency=16 ...]
 #
 # Environment: TOKENS (10000), LATENCY_MS (50), INSTANCES (1: vault server processes over one database),
+# KILL_AFTER_SECONDS (none: with INSTANCES >= 2, kill -9 the first instance that far into the storm),
 # OUTBOUNDVAULT_BENCH_PG (admin connection string of a PostgreSQL server to use; without it a throwaway
 # cluster is started and removed, as in scripts/test.sh).
 #
@@ -69,6 +70,7 @@ rc=0
 dotnet bench/refresh/RefreshStorm/bin/Release/net10.0/RefreshStorm.dll \
   --pg-admin "$OUTBOUNDVAULT_BENCH_PG" --api-dll "$ROOT/src/OutboundVault.Api/bin/Release/net10.0/OutboundVault.Api.dll" \
   --fake-url "$FAKE_URL" --tokens-file "$WORK/refresh-tokens.txt" --work-dir "$WORK" --instances "$INSTANCES" \
+  ${KILL_AFTER_SECONDS:+--kill-after-seconds "$KILL_AFTER_SECONDS"} \
   --set Refresh__Interval=00:00:01 --set Refresh__Jitter=00:00:00 "$@" || rc=$?
 echo "load after: $(uptime)"
 exit "$rc"

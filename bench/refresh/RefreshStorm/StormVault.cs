@@ -88,6 +88,16 @@ internal sealed class StormVault : IAsyncDisposable
         throw new TimeoutException($"The vault process did not come up; see {logPath}");
     }
 
+    /// <summary>The prefix of every lease this process takes (TokenLeases: machine, process id, then a random part).</summary>
+    public string LeasePrefix => $"{Environment.MachineName}/{process.Id}/";
+
+    /// <summary>kill -9, mid-storm: its leases and in-flight provider calls are left as they were.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
     static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

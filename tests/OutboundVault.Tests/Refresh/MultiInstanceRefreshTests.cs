@@ -40,4 +40,25 @@ public sealed class MultiInstanceRefreshTests(PostgresRefreshVault fixture) : IC
         foreach (var output in new[] { one.Output, two.Output })
             output.Should().NotContain(original.Refresh!).And.NotContain(refresh!).And.NotContain(access!);
     }
+
+    [Fact]
+    public async Task The_lease_of_an_instance_killed_mid_refresh_is_taken_over_by_the_survivor_in_seconds()
+    {
+        await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromSeconds(3) });
+        var token = await kit.SeedAsync(kit.Now.AddMinutes(-5));
+        var started = await Task.WhenAll(VaultProcess.StartAsync(fixture.PostgresConnection!), VaultProcess.StartAsync(fixture.PostgresConnection!));
+        await using var killed = started[0];
+        await using var survivor = started[1];
+        var body = new { appId = kit.AppId, userId = token.UserId };
+        _ = killed.Client.PostJson($"{RefreshKit.Outbound}/app/user/token/latest", body);
+        await Eventually.TrueAsync(() => kit.Fake.RefreshCalls == 1, "the first instance is in its provider call");
+        await killed.KillAsync();
+        // Well inside the minute a dead holder's lease used to last: the survivor takes over once the lease runs out.
+        using var patient = new HttpClient { BaseAddress = new Uri(survivor.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        patient.DefaultRequestHeaders.Authorization = survivor.Client.DefaultRequestHeaders.Authorization;
+
+        var fetched = (await (await patient.PostJson($"{RefreshKit.Outbound}/app/user/token/latest", body)).ShouldBeOk())["token"]!;
+
+        (fetched["accessToken"]!.GetValue<string>() != kit.Secrets(token).Access, kit.Fake.RefreshCalls).Should().Be((true, 2));
+    }
 }
