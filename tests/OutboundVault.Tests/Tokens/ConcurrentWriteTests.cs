@@ -114,6 +114,21 @@ public abstract class ConcurrentWriteTests(VaultFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_connect_racing_the_delete_of_its_app_answers_200_or_404()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var app = await api.CreateOAuthApp();
+            statuses.AddRange(await AtOnce(
+                () => api.Client.PostJson("/v1/mgmt/outbound/app/connect", new { appId = app, userId = "racer" }),
+                () => api.Client.PostJson("/v1/mgmt/outbound/app/delete", new { id = app })));
+        }
+
+        statuses.Should().OnlyContain(s => s == HttpStatusCode.OK || s == HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Superseded_duplicates_are_deleted_and_revoked_when_an_instance_starts()
     {
         var app = await api.CreateOAuthApp();
