@@ -9,12 +9,13 @@ using OutboundVault.Security;
 using OutboundVault.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
+var settingsDirectory = builder.UseSettingsDirectory();
 builder.AddVaultLogging().LimitRequestBodies();
 
 builder.Services
     .AddVaultJson()
     .AddVaultErrors()
-    .AddVaultDatabase(builder.Configuration)
+    .AddVaultDatabase(builder.Configuration, settingsDirectory)
     .AddVaultSecurity(builder.Configuration)
     .AddProviders(builder.Configuration)
     .AddOutboundApps()
@@ -32,8 +33,8 @@ if (await app.TryRunCommandAsync(args)) return;
 app.HoldDataDirectory();
 
 app.UseForwardedHeaders();
-app.UseVaultErrors();
 app.UseRequestLogging();
+app.UseVaultErrors();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseAuthorization();

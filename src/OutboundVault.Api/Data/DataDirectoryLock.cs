@@ -33,7 +33,9 @@ internal static class DataDirectoryLock
             }
             try
             {
-                Held[path] = (new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), 1);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                Held[path] = (new FileStream(path, options), 1);
             }
             catch (IOException)
             {

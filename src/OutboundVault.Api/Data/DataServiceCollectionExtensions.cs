@@ -4,9 +4,10 @@ namespace OutboundVault.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    public static IServiceCollection AddVaultDatabase(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="settingsDirectory">What a relative DataDirectory is relative to (<see cref="Hosting.SettingsDirectory"/>).</param>
+    public static IServiceCollection AddVaultDatabase(this IServiceCollection services, IConfiguration configuration, string settingsDirectory)
     {
-        var options = Read(configuration);
+        var options = Read(configuration, settingsDirectory);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
             .Configure(o => o.DataDirectory = options.DataDirectory);
         var connectionString = options.EffectiveConnectionString;
@@ -35,10 +36,10 @@ public static class DataServiceCollectionExtensions
         connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
             .Any(key => names.Any(name => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)));
 
-    public static DatabaseOptions Read(IConfiguration configuration)
+    public static DatabaseOptions Read(IConfiguration configuration, string settingsDirectory)
     {
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        options.DataDirectory = configuration["DataDirectory"] is { Length: > 0 } dir ? dir : options.DataDirectory;
+        options.DataDirectory = Path.GetFullPath(configuration["DataDirectory"] is { Length: > 0 } dir ? dir : options.DataDirectory, settingsDirectory);
         options.Validate();
         return options;
     }

@@ -10,7 +10,10 @@ internal static class DatabaseStartup
     {
         if (!options.IsPostgres)
         {
-            Directory.CreateDirectory(options.DataDirectory);
+            PrivateFile.EnsureDirectory(options.DataDirectory);
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.EffectiveConnectionString).DataSource;
+            PrivateFile.EnsureFile(file, create: true);
+            foreach (var companion in new[] { "-wal", "-shm" }) PrivateFile.EnsureFile(file + companion, create: false);
             await db.Database.MigrateAsync(ct);
             // WAL lets readers proceed while a writer commits; the setting persists in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

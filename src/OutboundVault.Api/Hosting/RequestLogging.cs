@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace OutboundVault.Hosting;
 
 /// <summary>
-/// One line per request: method, route template, status and elapsed time. The route template rather
+/// One line per request: method, route template, status and elapsed time. It runs outermost, so the status it
+/// logs is the one the caller got, after the error handler wrote it. The route template rather
 /// than the path, and never headers, query strings or bodies: those carry keys, codes and tokens.
 /// </summary>
 internal static class RequestLogging
@@ -14,13 +15,14 @@ internal static class RequestLogging
         app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
+            // Read before the pipeline runs: routing has matched by now, and the error handler clears the endpoint.
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
             try
             {
                 await next(context);
             }
             finally
             {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
                 logger.LogInformation("HTTP {Method} {Route} responded {StatusCode} in {ElapsedMs:0.0} ms",
                     context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }

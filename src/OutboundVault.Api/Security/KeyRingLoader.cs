@@ -29,7 +29,7 @@ internal static class KeyRingLoader
     {
         var path = Path.Combine(dataDirectory, KeyFileName);
         if (File.Exists(path)) return File.ReadAllText(path).Trim();
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFile.EnsureDirectory(dataDirectory);
         var entry = KeyRing.NewEntry();
         PrivateFile.Write(path, entry + "\n");
         logger.LogWarning("No Encryption:Keys configured: generated an encryption key in {KeyFile}. Back it up apart from the database; losing it loses every stored secret.", path);

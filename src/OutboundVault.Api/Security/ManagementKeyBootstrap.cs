@@ -57,7 +57,7 @@ internal sealed class ManagementKeyBootstrap(
     void Announce(string projectId, string key)
     {
         var dataDirectory = database.Value.DataDirectory;
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFile.EnsureDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, KeyFileName);
         File.Delete(path);
         PrivateFile.Write(path, $"{projectId}:{key}\n");

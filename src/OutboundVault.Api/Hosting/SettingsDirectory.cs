@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace OutboundVault.Hosting;
+
+internal static class SettingsDirectory
+{
+    /// <summary>
+    /// Where the vault reads appsettings.json and resolves a relative <c>DataDirectory</c>: the content root (the
+    /// working directory: <c>dotnet run</c>'s project directory, the container's WORKDIR) when it holds the settings,
+    /// else the application's own directory. A published server started from anywhere
+    /// (<c>cd / &amp;&amp; dotnet /app/OutboundVault.Api.dll</c>) so finds its settings and its data instead of silently
+    /// opening a new, empty database with a new key.
+    /// </summary>
+    public static string UseSettingsDirectory(this WebApplicationBuilder builder)
+    {
+        var contentRoot = builder.Environment.ContentRootPath;
+        if (File.Exists(Path.Combine(contentRoot, "appsettings.json"))) return contentRoot;
+        var application = AppContext.BaseDirectory;
+        var sources = builder.Configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is JsonConfigurationSource { Path: { } path } json && path.StartsWith("appsettings", StringComparison.Ordinal))
+                sources[i] = new JsonConfigurationSource { FileProvider = new PhysicalFileProvider(application), Path = path, Optional = json.Optional };
+        }
+        return application;
+    }
+}
