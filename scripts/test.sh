@@ -6,7 +6,7 @@
 # 1. Makes sure the tools exist: PostgreSQL server binaries (initdb, pg_ctl), Node.js >= 18 with npm,
 #    and Chromium (/usr/bin/chromium, for the hosted-page browser tests). Missing ones are installed
 #    with apt-get (as root, or through passwordless sudo).
-# 2. Builds OutboundVault.sln in Release.
+# 2. Builds OutboundVault.sln in Release, and fails when the EF model has changes without a migration.
 # 3. Starts a throwaway PostgreSQL cluster on 127.0.0.1 at a free port (trust auth, fsync off) and
 #    exports OUTBOUNDVAULT_TEST_PG, the admin connection string the integration tests create their
 #    own databases from. The cluster is stopped and its directory removed when this script exits,
@@ -259,6 +259,13 @@ log "Building OutboundVault.sln (Release)"
 t=$SECONDS
 dotnet build OutboundVault.sln -c Release -nodeReuse:false -p:UseSharedCompilation=false
 echo "build: $((SECONDS - t)) s"
+
+log "Checking that the EF model has no changes without a migration (SQLite and PostgreSQL)"
+dotnet tool restore >/dev/null
+for provider in Sqlite Postgres; do
+  dotnet ef migrations has-pending-model-changes --project src/OutboundVault.Api --context "${provider}VaultDbContext" \
+    --configuration Release --no-build
+done
 
 log "Starting a throwaway PostgreSQL cluster"
 start_postgres
