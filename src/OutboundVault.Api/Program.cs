@@ -10,7 +10,7 @@ using OutboundVault.Tokens;
 
 var builder = WebApplication.CreateBuilder(args);
 var settingsDirectory = builder.UseSettingsDirectory();
-builder.AddVaultLogging().LimitRequestBodies();
+builder.AddVaultLogging(toStandardError: VaultCommands.IsCommand(args)).LimitRequestBodies();
 
 builder.Services
     .AddVaultJson()
@@ -47,7 +47,9 @@ mgmt.MapGroup("").RequireAuthorization(VaultAccess.Connect).MapLicense();
 var outbound = mgmt.MapGroup("/outbound");
 outbound.MapGroup("").WithTags("Outbound apps").RequireAuthorization(VaultAccess.Admin).MapOutboundApps();
 outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Fetch).MapTokenFetch();
+outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Lookup).MapConnectedApps();
 outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Admin).MapTokens().MapTokenRefresh();
+mgmt.MapManagementKeys();
 app.MapConnect();
 
 app.Run();

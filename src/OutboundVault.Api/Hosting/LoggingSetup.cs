@@ -11,8 +11,11 @@ internal static class LoggingSetup
     /// (the tests add theirs), and <see cref="LogScrubber"/> runs on every event, whatever the configuration says.
     /// Requests are logged by <see cref="RequestLogging"/>.
     /// </summary>
-    public static WebApplicationBuilder AddVaultLogging(this WebApplicationBuilder builder)
+    /// <param name="toStandardError">For commands: every line to stderr, so stdout carries their result alone.</param>
+    public static WebApplicationBuilder AddVaultLogging(this WebApplicationBuilder builder, bool toStandardError)
     {
+        if (toStandardError)
+            builder.Configuration.AddInMemoryCollection([new("Serilog:WriteTo:0:Args:standardErrorFromLevel", "Verbose")]);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
@@ -22,7 +25,8 @@ internal static class LoggingSetup
             .Enrich.FromLogContext()
             .Enrich.With<LogScrubber>();
         if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
-            logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger.CreateLogger(), dispose: true);
         return builder;

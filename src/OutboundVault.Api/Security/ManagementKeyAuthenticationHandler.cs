@@ -12,20 +12,24 @@ namespace OutboundVault.Security;
 /// </summary>
 internal sealed class ManagementKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ManagementCredentials credentials)
+    ManagementCredentials credentials, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ManagementKey";
     public const string ManagementClaim = "outboundvault:management";
+    public const string KeyIdClaim = "outboundvault:key", RoleClaim = "outboundvault:role", AppClaim = "outboundvault:app";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (BearerParts.Read(Request) is not { } parts) return Task.FromResult(AuthenticateResult.NoResult());
         // Node appends its management key after a user token (pid:jwt:key), so the last segment may be the key.
-        var accepted = credentials.Accepts(parts.ProjectId, parts.Rest)
-            || (parts.Rest.Contains(':', StringComparison.Ordinal) && credentials.Accepts(parts.ProjectId, parts.Rest[(parts.Rest.LastIndexOf(':') + 1)..]));
-        if (!accepted) return Task.FromResult(AuthenticateResult.Fail("Invalid management credentials"));
-        var identity = new ClaimsIdentity([new Claim(ManagementClaim, "true"), new Claim("project_id", parts.ProjectId)], SchemeName);
+        var key = credentials.Find(parts.ProjectId, parts.Rest)
+            ?? (parts.Rest.Contains(':', StringComparison.Ordinal) ? credentials.Find(parts.ProjectId, parts.Rest[(parts.Rest.LastIndexOf(':') + 1)..]) : null);
+        if (key is null) return Task.FromResult(AuthenticateResult.Fail("Invalid management credentials"));
+        credentials.MarkUsed(key, clock.GetUtcNow().UtcDateTime);
+        Claim[] claims = [new(ManagementClaim, "true"), new("project_id", parts.ProjectId), new(KeyIdClaim, key.Id), new(RoleClaim, key.Role),
+            .. key.AppIds.Select(app => new Claim(AppClaim, app))];
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }

@@ -10,7 +10,7 @@ namespace OutboundVault.Security;
 /// prints the plaintext once and writes it to <c>DataDirectory/initial-management-key</c> (0600).
 /// </summary>
 internal sealed class ManagementKeyBootstrap(
-    VaultDbContext db, ManagementCredentials credentials, Microsoft.Extensions.Options.IOptions<ManagementOptions> options,
+    VaultDbContext db, ManagementCredentials credentials, ManagementKeys keys, Microsoft.Extensions.Options.IOptions<ManagementOptions> options,
     Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<ManagementKeyBootstrap> logger)
 {
     public const string KeyFileName = "initial-management-key";
@@ -18,17 +18,18 @@ internal sealed class ManagementKeyBootstrap(
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var configuredKeys = options.Value.Keys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
+        var configured = options.Value.ConfiguredKeys().ToList();
+        var configuredAdmin = configured.Any(k => k.Key.IsAdmin);
         var record = await db.ManagementKeys.AsNoTracking().SingleOrDefaultAsync(r => r.Id == ManagementKeyRecord.InitialId, ct);
         string? generatedKey = null;
-        if (record is null || (configuredKeys.Count == 0 && record.KeyHash is null))
+        if (record is null || (!configuredAdmin && record.KeyHash is null))
         {
-            generatedKey = configuredKeys.Count == 0 ? RandomNumberGenerator.GetString(Alphabet, 48) : null;
+            generatedKey = configuredAdmin ? null : RandomNumberGenerator.GetString(Alphabet, 48);
             record = await SaveAsync(record, generatedKey, ct);
         }
         var projectId = string.IsNullOrWhiteSpace(options.Value.ProjectId) ? record.ProjectId : options.Value.ProjectId.Trim();
-        var hashes = configuredKeys.Count > 0 ? configuredKeys.Select(k => ManagementCredentials.Hash(k.Trim())) : [record.KeyHash!];
-        credentials.Load(projectId, hashes);
+        credentials.Load(projectId, configured);
+        await keys.ReloadAsync(ct);
         if (generatedKey is not null && record.KeyHash == ManagementCredentials.Hash(generatedKey)) Announce(projectId, generatedKey);
     }
 

@@ -1,8 +1,9 @@
 namespace OutboundVault.Security;
 
 /// <summary>
-/// The project id and, when no key is configured, the hash of the generated management key. It lives in
-/// the database so every instance accepts the same key; the plaintext is never stored.
+/// A management key kept in the database, so every instance accepts it: the generated first key
+/// (<see cref="InitialId"/>, which also holds the project id) and keys created at run time. Only the key's hash is
+/// stored; the plaintext is shown once, when the key is made.
 /// </summary>
 public sealed class ManagementKeyRecord
 {
@@ -10,5 +11,22 @@ public sealed class ManagementKeyRecord
     public string Id { get; set; } = InitialId;
     public string ProjectId { get; set; } = "";
     public string? KeyHash { get; set; }
+    /// <summary><see cref="KeyRoles.Admin"/> or <see cref="KeyRoles.Fetch"/>.</summary>
+    public string Role { get; set; } = KeyRoles.Admin;
+    /// <summary>For a fetch key: the apps it may use; empty for all.</summary>
+    public List<string> AppIds { get; set; } = [];
     public DateTime CreatedAt { get; set; }
+    /// <summary>Recorded a few seconds late, in batches: never a write on the request path.</summary>
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}
+
+public static class KeyRoles
+{
+    /// <summary>Everything.</summary>
+    public const string Admin = "admin";
+    /// <summary>What an MCP server needs: fetch (contract rows 7–10), list a user's apps (13), connect (20–21), the license.</summary>
+    public const string Fetch = "fetch";
+
+    public static readonly string[] All = [Admin, Fetch];
 }

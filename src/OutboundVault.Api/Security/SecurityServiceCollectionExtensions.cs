@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OutboundVault.Data;
+using OutboundVault.Validation;
 
 namespace OutboundVault.Security;
 
@@ -14,6 +15,10 @@ public static class SecurityServiceCollectionExtensions
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
         services.AddSingleton<ManagementCredentials>();
         services.AddScoped<ManagementKeyBootstrap>();
+        services.AddScoped<ManagementKeys>();
+        services.AddHostedService<ManagementKeyRefresher>();
+        services.AddValidator<CreateKeyRequest, CreateKeyRequestValidator>();
+        services.AddValidator<KeyIdRequest, KeyIdRequestValidator>();
         services.AddSingleton(sp => KeyRingLoader.Load(
             sp.GetRequiredService<IOptions<EncryptionOptions>>().Value,
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,

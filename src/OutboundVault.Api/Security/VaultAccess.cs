@@ -16,12 +16,14 @@ namespace OutboundVault.Security;
 /// </summary>
 public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<VaultAccess> logger)
 {
-    /// <summary>Everything: app management, uploads, deletes, lists. Management keys only.</summary>
+    /// <summary>Everything: app management, uploads, deletes, lists, keys. Admin keys only.</summary>
     public const string Admin = "Admin";
-    /// <summary>Contract rows 7–10: a management key, or an access token with <c>outbound.token.fetch</c>.</summary>
+    /// <summary>Contract rows 7–10: a management key (admin or fetch), or an access token with <c>outbound.token.fetch</c>.</summary>
     public const string Fetch = "Fetch";
-    /// <summary>Contract rows 20–21: a management key, or an access token (which connects its own user).</summary>
+    /// <summary>Contract rows 20–21 and the license: a management key (admin or fetch), or an access token (which connects its own user).</summary>
     public const string Connect = "Connect";
+    /// <summary>Contract row 13 (a user's connected apps): a management key, admin or fetch; not an access token.</summary>
+    public const string Lookup = "Lookup";
 
     /// <summary>
     /// Whether the caller may use <paramref name="appId"/>'s tokens of <paramref name="owner"/>. A management key
@@ -30,6 +32,11 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
     /// </summary>
     public void EnsureMayUse(ClaimsPrincipal principal, string appId, TokenOwner owner)
     {
+        if (ManagementKey.Of(principal) is { } key)
+        {
+            if (!key.MayUse(appId)) throw new VaultException(VaultError.Forbidden, $"This fetch key may not use app '{appId}'");
+            return;
+        }
         if (InboundCaller.From(principal) is not { } caller) return;
         if (!owner.IsTenantLevel && owner.UserId != caller.Subject)
             throw Refused(caller, appId, "An access token may only use its own user's tokens (userId must be the token's sub)");
@@ -50,7 +57,7 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
 
     internal static void AddPolicies(AuthorizationBuilder authorization)
     {
-        foreach (var route in new[] { Admin, Fetch, Connect })
+        foreach (var route in new[] { Admin, Fetch, Connect, Lookup })
             authorization.AddPolicy(route, p => p
                 .AddAuthenticationSchemes(InboundTokenAuthentication.CallerScheme)
                 .RequireAuthenticatedUser()
@@ -63,13 +70,14 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RouteRequirement requirement)
         {
-            var key = context.User.HasClaim(c => c.Type == ManagementKeyAuthenticationHandler.ManagementClaim);
+            var key = ManagementKey.Of(context.User);
             var caller = InboundCaller.From(context.User);
             var refusal = (requirement.Route, key, caller) switch
             {
-                (_, true, _) => null,
+                (Admin, { IsAdmin: false }, _) => "A fetch key may only fetch tokens, list a user's connected apps and connect; this route needs an admin key",
+                (_, not null, _) => null,
                 (_, _, null) => "These credentials may not call this route",
-                (Admin, _, _) => "An access token may only fetch tokens and connect; this route needs the management key",
+                (Admin or Lookup, _, _) => "An access token may only fetch tokens and connect; this route needs the management key",
                 (Fetch, _, _) when !caller.Scopes.Contains(InboundCaller.FetchScope) => $"The access token lacks the {InboundCaller.FetchScope} scope",
                 _ => null,
             };

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using OutboundVault.Security;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -14,11 +16,17 @@ internal static class TokenListEndpoints
 {
     const int DefaultPageSize = 50, MaxPageSize = 500;
 
-    public static RouteGroupBuilder MapTokenLists(this RouteGroupBuilder outbound)
+    /// <summary>Contract row 13, which fetch keys may call too (<see cref="Security.VaultAccess.Lookup"/>).</summary>
+    public static RouteGroupBuilder MapConnectedApps(this RouteGroupBuilder outbound)
     {
         outbound.MapGet("/apps-with-user-token", ListAppsWithUserToken).ProducesValidationError()
             .WithName("ListAppsWithUserToken")
-            .WithSummary("Ids of the apps a user holds a valid token for (of the given tenant, or of no tenant)");
+            .WithSummary("Ids of the apps a user holds a valid token for (of the given tenant, or of no tenant; for a fetch key limited to apps, of those)");
+        return outbound;
+    }
+
+    public static RouteGroupBuilder MapTokenLists(this RouteGroupBuilder outbound)
+    {
         outbound.MapGet("/app/{appId}/tokens", ListAppTokens).ProducesValidationError().Produces<DescopeError>(StatusCodes.Status404NotFound)
             .WithName("ListAppTokens")
             .WithSummary("Token management: a page of an app's tokens, metadata only")
@@ -36,14 +44,15 @@ internal static class TokenListEndpoints
     /// only tokens of no tenant count, as for a fetch.
     /// </summary>
     static async Task<Ok<AppIdsResponse>> ListAppsWithUserToken(
-        [FromQuery] string? userId, [FromQuery] string? tenantId, VaultDbContext db, CancellationToken ct)
+        [FromQuery] string? userId, [FromQuery] string? tenantId, ClaimsPrincipal caller, VaultDbContext db, CancellationToken ct)
     {
         var user = Arguments.GivenOwnerId(userId, "userId") ?? throw VaultException.Missing("userId is required");
         var tenant = Arguments.GivenOwnerId(tenantId, "tenantId") ?? "";
         var appIds = await db.Tokens.AsNoTracking()
             .Where(t => t.UserId == user && t.TenantId == tenant && t.Status == TokenStatuses.Valid)
             .Select(t => t.AppId).Distinct().ToListAsync(ct);
-        return TypedResults.Ok(new AppIdsResponse(appIds.Order(StringComparer.Ordinal).ToList()));
+        var key = ManagementKey.Of(caller);
+        return TypedResults.Ok(new AppIdsResponse(appIds.Where(app => key?.MayUse(app) != false).Order(StringComparer.Ordinal).ToList()));
     }
 
     static async Task<Ok<TokenPage>> ListAppTokens(

@@ -47,6 +47,10 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         // The Java SDK's spellings of rows 5 and 11.
         "GET /v1/mgmt/outbound/app",
         "DELETE /v1/mgmt/outbound/tokens",
+        // Management keys made at run time.
+        "POST /v1/mgmt/keys/create",
+        "GET /v1/mgmt/keys",
+        "POST /v1/mgmt/keys/revoke",
     ];
 
     List<string> MappedRoutes() => fixture.Vault.Services.GetRequiredService<EndpointDataSource>().Endpoints

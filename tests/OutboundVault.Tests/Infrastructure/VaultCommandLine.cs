@@ -8,7 +8,13 @@ namespace OutboundVault.Tests.Infrastructure;
 /// </summary>
 public static class VaultCommandLine
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(
+    /// <summary>What a run printed: its result alone on stdout, its logs and complaints on stderr.</summary>
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
+    {
+        public void Deconstruct(out int exitCode, out string output) => (exitCode, output) = (ExitCode, StandardOutput + StandardError);
+    }
+
+    public static async Task<Result> RunAsync(
         string dataDirectory, IReadOnlyDictionary<string, string>? settings, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
@@ -32,6 +38,6 @@ public static class VaultCommandLine
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"dotnet OutboundVault.Api.dll {string.Join(' ', args)} did not exit within two minutes");
         }
-        return (process.ExitCode, await output + await error);
+        return new Result(process.ExitCode, await output, await error);
     }
 }

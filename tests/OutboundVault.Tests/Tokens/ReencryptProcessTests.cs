@@ -8,7 +8,7 @@ public sealed class ReencryptProcessTests : IDisposable
 {
     readonly string dataDirectory = Directory.CreateTempSubdirectory("outboundvault-reencrypt-").FullName;
 
-    static Task<(int ExitCode, string Output)> RunVault(string dataDirectory, params string[] args) =>
+    static Task<VaultCommandLine.Result> RunVault(string dataDirectory, params string[] args) =>
         VaultCommandLine.RunAsync(dataDirectory, new Dictionary<string, string>
         {
             ["Encryption__Keys__0"] = RotationKeys.B,

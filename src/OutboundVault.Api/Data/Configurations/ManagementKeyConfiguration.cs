@@ -13,5 +13,7 @@ internal sealed class ManagementKeyConfiguration : IEntityTypeConfiguration<Mana
         key.Property(k => k.Id).HasMaxLength(32);
         key.Property(k => k.ProjectId).HasMaxLength(100);
         key.Property(k => k.KeyHash).HasMaxLength(64);
+        key.Property(k => k.Role).HasMaxLength(16).HasDefaultValue(KeyRoles.Admin);
+        key.Property(k => k.AppIds).HasJsonConversion();
     }
 }
