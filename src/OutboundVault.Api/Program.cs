@@ -24,6 +24,7 @@ builder.Services
     .AddConnectFlow(builder.Configuration)
     .AddVaultForwardedHeaders()
     .AddVaultApiDocs()
+    .AddVaultRateLimits()
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
 
@@ -37,6 +38,7 @@ app.UseRequestLogging();
 app.UseVaultErrors();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealth();

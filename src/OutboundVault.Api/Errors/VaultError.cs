@@ -18,6 +18,8 @@ public sealed record VaultError(string Code, int Status, string Description)
     public static readonly VaultError Conflict = new("E081409", 409, "Already exists");
     public static readonly VaultError ReconnectRequired = new("E081410", 404, "Reconnect required");
     public static readonly VaultError PayloadTooLarge = new("E081413", 413, "Request body too large");
+    /// <summary>Descope's own code: the go and Java SDKs read Retry-After when they see it.</summary>
+    public static readonly VaultError RateLimited = new("E130429", 429, "Rate limit exceeded");
     public static readonly VaultError Internal = new("E081500", 500, "Internal error");
     public static readonly VaultError NotConfigured = new("E081501", 501, "Not configured");
     public static readonly VaultError ProviderFailure = new("E081502", 502, "Provider failure");
@@ -27,7 +29,7 @@ public sealed record VaultError(string Code, int Status, string Description)
     public static IReadOnlyList<VaultError> All { get; } =
     [
         BadRequest, MissingArgument, InvalidRequest, InvalidArgument, Unauthorized, Forbidden, NotFound,
-        MethodNotAllowed, Conflict, ReconnectRequired, PayloadTooLarge, Internal, NotConfigured,
+        MethodNotAllowed, Conflict, ReconnectRequired, PayloadTooLarge, RateLimited, Internal, NotConfigured,
         ProviderFailure, SecretUnreadable,
     ];
 

@@ -102,6 +102,12 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
             VaultException refusal;
             if (result.Challenged)
             {
+                using var failure = context.RequestServices.GetRequiredService<Hosting.FailedAuthentications>().Record(context);
+                if (!failure.IsAcquired)
+                {
+                    await Hosting.RateLimiting.RejectAsync(context, failure, context.RequestAborted);
+                    return;
+                }
                 var authentication = await context.AuthenticateAsync(InboundTokenAuthentication.CallerScheme);
                 refusal = authentication.Failure as VaultException ?? new VaultException(VaultError.Unauthorized,
                     "Missing or invalid credentials: send Authorization: Bearer <ProjectId>:<ManagementKey>");
