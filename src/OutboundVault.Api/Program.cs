@@ -1,4 +1,5 @@
 using OutboundVault.Apps;
+using OutboundVault.Audit;
 using OutboundVault.Connect;
 using OutboundVault.Data;
 using OutboundVault.Errors;
@@ -25,6 +26,7 @@ builder.Services
     .AddVaultForwardedHeaders()
     .AddVaultApiDocs()
     .AddVaultRateLimits()
+    .AddAudit()
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
 
@@ -51,7 +53,7 @@ outbound.MapGroup("").WithTags("Outbound apps").RequireAuthorization(VaultAccess
 outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Fetch).MapTokenFetch();
 outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Lookup).MapConnectedApps();
 outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Admin).MapTokens().MapTokenRefresh();
-mgmt.MapManagementKeys();
+mgmt.MapManagementKeys().MapAudit();
 app.MapConnect();
 
 app.Run();

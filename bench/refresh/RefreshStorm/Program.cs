@@ -46,7 +46,9 @@ try
 
     // Seed every row in one transaction, so the storm starts at one instant (the commit).
     var db = new PostgresVaultDbContext(new DbContextOptionsBuilder<PostgresVaultDbContext>().UseNpgsql(connectionString).Options);
-    var store = new TokenStore(db, new SecretProtector(new KeyRing([KeyRing.Parse(encryptionKey, 0)]), NullLogger<SecretProtector>.Instance), TimeProvider.System);
+    // The seeding is not an operator's action: its audit records stay in this process and are dropped.
+    var store = new TokenStore(db, new SecretProtector(new KeyRing([KeyRing.Parse(encryptionKey, 0)]), NullLogger<SecretProtector>.Instance),
+        TimeProvider.System, new OutboundVault.Audit.AuditLog(new Microsoft.AspNetCore.Http.HttpContextAccessor(), TimeProvider.System));
     var seededAt = DateTime.UtcNow;
     var expiries = new Dictionary<string, DateTime>(count);
     for (var i = 0; i < count; i++)

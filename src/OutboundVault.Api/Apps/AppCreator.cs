@@ -9,7 +9,7 @@ namespace OutboundVault.Apps;
 
 /// <summary>Creates an app: by hand, from a template or from a remote MCP server's metadata.</summary>
 internal sealed class AppCreator(
-    VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, IValidator<AppRequest> validator)
+    VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, IValidator<AppRequest> validator, Audit.AuditLog audit)
 {
     /// <summary>
     /// Creates an app whose fields the vault assembled (a template with overrides, discovered metadata): the rules
@@ -40,6 +40,7 @@ internal sealed class AppCreator(
             if (await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw DuplicateId(app.Id);
             throw;
         }
+        audit.Record(Audit.AuditActions.AppCreate, app.Id);
         return responses.For(app);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Apps.Templates;
+using OutboundVault.Audit;
 using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Security;
@@ -45,7 +46,7 @@ public static class OutboundAppEndpoints
         TypedResults.Ok(new AppEnvelope(await creator.CreateAsync(request, ct)));
 
     static async Task<Ok<AppEnvelope>> UpdateApp(UpdateAppRequest request, VaultDbContext db, SecretProtector protector,
-        AppResponses responses, IValidator<AppRequest> validator, TimeProvider clock, CancellationToken ct)
+        AppResponses responses, IValidator<AppRequest> validator, TimeProvider clock, AuditLog audit, CancellationToken ct)
     {
         var app = await Find(db, request.App?.Id ?? request.Id!, ct);
         var replacement = request.App;
@@ -68,6 +69,7 @@ public static class OutboundAppEndpoints
                 if (!await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw NotFound(app.Id);
                 throw;
             }
+            audit.Record(AuditActions.AppUpdate, app.Id);
         }
         return TypedResults.Ok(new AppEnvelope(responses.For(app)));
     }
@@ -76,7 +78,7 @@ public static class OutboundAppEndpoints
     /// Tokens go with the app by cascade; they are read first (with their ciphertext) so the revoker can
     /// revoke them at the provider once the delete is committed.
     /// </summary>
-    static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, CancellationToken ct)
+    static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, AuditLog audit, CancellationToken ct)
     {
         List<OutboundToken> tokens;
         OutboundApp app;
@@ -91,6 +93,8 @@ public static class OutboundAppEndpoints
         }
         // The app goes along: its revocation URL and client credentials are gone from the database now.
         if (tokens.Count > 0) revoker.RevokeDeleted(tokens, app);
+        audit.Record(AuditActions.AppDelete, app.Id);
+        foreach (var token in tokens) audit.Record(AuditActions.TokenDelete, token.AppId, new TokenOwner(token.UserId, token.TenantId), token.Id);
         return TypedResults.Ok(EmptyResponse.Instance);
     }
 

@@ -16,6 +16,7 @@ public abstract class VaultDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<OutboundToken> Tokens => Set<OutboundToken>();
     public DbSet<PendingConnection> PendingConnections => Set<PendingConnection>();
     public DbSet<ManagementKeyRecord> ManagementKeys => Set<ManagementKeyRecord>();
+    public DbSet<Audit.AuditRecord> Audit => Set<Audit.AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VaultDbContext).Assembly);

@@ -43,6 +43,8 @@ internal static class VaultCommands
         {
             Environment.ExitCode = await FailAsync(ex.Message);
         }
+        // Commands run without the background services: their audit records are written here.
+        await scope.ServiceProvider.GetRequiredService<Audit.AuditLog>().FlushAsync(scope.ServiceProvider.GetRequiredService<Data.VaultDbContext>(), CancellationToken.None);
         return true;
     }
 
@@ -50,6 +52,7 @@ internal static class VaultCommands
     {
         var report = await ActivatorUtilities.CreateInstance<ReencryptCommand>(services).RunAsync(CancellationToken.None);
         report.WriteTo(Console.Out);
+        services.GetRequiredService<Audit.AuditLog>().Record(Audit.AuditActions.Reencrypt, appId: null, outcome: report.Complete ? Audit.AuditOutcomes.Ok : "incomplete");
         return report.Complete ? 0 : 3;
     }
 

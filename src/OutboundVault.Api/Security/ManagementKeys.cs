@@ -9,7 +9,7 @@ namespace OutboundVault.Security;
 /// Keys made at run time (the <c>/v1/mgmt/keys</c> routes and the <c>keys</c> command): created with a role and
 /// optional apps, listed without secrets, revoked. Only the hash is stored; the cleartext is returned once.
 /// </summary>
-internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials credentials, TimeProvider clock)
+internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials credentials, TimeProvider clock, Audit.AuditLog audit)
 {
     const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -28,6 +28,7 @@ internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials cr
         db.ManagementKeys.Add(record);
         await db.SaveChangesAsync(ct);
         await ReloadAsync(ct);
+        audit.Record(Audit.AuditActions.KeyCreate, appId: null, tokenId: record.Id);
         return (record, cleartext);
     }
 
@@ -44,6 +45,7 @@ internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials cr
         await db.ManagementKeys.Where(k => k.Id == id && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow().UtcDateTime), ct);
         await ReloadAsync(ct);
+        audit.Record(Audit.AuditActions.KeyRevoke, appId: null, tokenId: id);
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ internal static class Arguments
         ? throw VaultException.Invalid(RuleExtensions.OwnerIdRule(field))
         : Given(value);
 
+    /// <summary>A whole-number query argument from <paramref name="min"/> to <paramref name="max"/>, or <paramref name="fallback"/> when absent.</summary>
+    public static int Number(string? value, string field, int min, int max, int fallback) => Given(value) is not { } text ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw VaultException.Invalid($"{field} must be a whole number from {min} to {max}");
+
     public static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Scopes as sent, without the nulls and blanks some callers put in lists.</summary>

@@ -8,7 +8,7 @@ namespace OutboundVault.Tokens;
 /// between the read and the delete, the delete is retried with the fresh row, so the revoker sees the
 /// refresh token that was actually live.
 /// </summary>
-internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, ILogger<TokenDeleter> logger)
+internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, Audit.AuditLog audit, ILogger<TokenDeleter> logger)
 {
     const int Attempts = 5;
 
@@ -32,6 +32,7 @@ internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, ILog
                 continue;
             }
             revoker.RevokeDeleted(rows);
+            foreach (var row in rows) audit.Record(Audit.AuditActions.TokenDelete, row.AppId, new TokenOwner(row.UserId, row.TenantId), row.Id);
             return rows.Count;
         }
     }

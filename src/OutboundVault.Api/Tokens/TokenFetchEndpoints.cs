@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using OutboundVault.Audit;
 using OutboundVault.Errors;
 using OutboundVault.Hosting;
 using OutboundVault.Security;
@@ -44,17 +45,27 @@ internal static class TokenFetchEndpoints
             [], request.Options, request.ExternalIdentifier, ct);
 
     /// <summary>The caller's credentials and SDK, the access check and the fetcher of one fetch request.</summary>
-    sealed record Caller(ClaimsPrincipal Principal, bool OmitsTimes, VaultAccess Access, TokenFetcher Fetcher)
+    sealed record Caller(ClaimsPrincipal Principal, bool OmitsTimes, VaultAccess Access, TokenFetcher Fetcher, AuditLog Audit)
     {
         public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(new(context.User,
-            SdkDialect.OmitsTokenTimes(context.Request),
-            context.RequestServices.GetRequiredService<VaultAccess>(), context.RequestServices.GetRequiredService<TokenFetcher>()));
+            SdkDialect.OmitsTokenTimes(context.Request), context.RequestServices.GetRequiredService<VaultAccess>(),
+            context.RequestServices.GetRequiredService<TokenFetcher>(), context.RequestServices.GetRequiredService<AuditLog>()));
 
         public async Task<Ok<TokenEnvelope>> FetchAsync(string appId, TokenOwner owner, IReadOnlyCollection<string> scopes,
             FetchOptions? options, string? externalIdentifier, CancellationToken ct)
         {
-            Access.EnsureMayUse(Principal, appId, owner);
-            var fetched = await Fetcher.FetchAsync(appId, owner, scopes, options, Arguments.NonEmpty(externalIdentifier), ct);
+            TokenEnvelope fetched;
+            try
+            {
+                Access.EnsureMayUse(Principal, appId, owner);
+                fetched = await Fetcher.FetchAsync(appId, owner, scopes, options, Arguments.NonEmpty(externalIdentifier), ct);
+            }
+            catch (VaultException ex)
+            {
+                Audit.Record(AuditActions.TokenRead, appId, owner, outcome: ex.Error.Code);
+                throw;
+            }
+            Audit.Record(AuditActions.TokenRead, appId, owner, fetched.Token.Id);
             return TypedResults.Ok(OmitsTimes ? new TokenEnvelope(fetched.Token.WithoutTimes()) : fetched);
         }
     }

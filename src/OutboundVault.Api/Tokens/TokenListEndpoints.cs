@@ -60,8 +60,8 @@ internal static class TokenListEndpoints
         VaultDbContext db, CancellationToken ct)
     {
         await OutboundAppEndpoints.Find(db, appId, ct, tracked: false);
-        var pageNumber = Parse(page, "page", 0, int.MaxValue / MaxPageSize, 0);
-        var size = Parse(pageSize, "pageSize", 1, MaxPageSize, DefaultPageSize);
+        var pageNumber = Arguments.Number(page, "page", 0, int.MaxValue / MaxPageSize, 0);
+        var size = Arguments.Number(pageSize, "pageSize", 1, MaxPageSize, DefaultPageSize);
         var (user, tenant) = (Arguments.GivenOwnerId(userId, "userId"), Arguments.GivenOwnerId(tenantId, "tenantId"));
         var query = db.Tokens.AsNoTracking().Where(t => t.AppId == appId
             && (user == null || t.UserId == user)
@@ -70,13 +70,5 @@ internal static class TokenListEndpoints
         var tokens = await query.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id)
             .Skip(pageNumber * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new TokenPage(tokens.Select(TokenMetadata.For).ToList(), total, pageNumber, size));
-    }
-
-    static int Parse(string? value, string field, int min, int max, int fallback)
-    {
-        if (Arguments.Given(value) is not { } text) return fallback;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
-            ? number
-            : throw VaultException.Invalid($"{field} must be a whole number from {min} to {max}");
     }
 }

@@ -12,7 +12,7 @@ namespace OutboundVault.Tokens;
 /// Owns the token rows: which grant a new one replaces, how secrets are sealed to their row, and which
 /// token a fetch sees. Endpoints, the connect flow and the refresh engine all go through it.
 /// </summary>
-public sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvider clock)
+public sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvider clock, Audit.AuditLog audit)
 {
     const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -41,6 +41,7 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
             try
             {
                 await db.SaveChangesAsync(ct);
+                foreach (var token in staged) audit.Record(Audit.AuditActions.TokenStore, token.AppId, new TokenOwner(token.UserId, token.TenantId), token.Id);
                 return staged;
             }
             catch (DbUpdateException ex) when (attempt < MaxAttempts && DatabaseErrors.IsLostRace(ex))

@@ -51,6 +51,7 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         "POST /v1/mgmt/keys/create",
         "GET /v1/mgmt/keys",
         "POST /v1/mgmt/keys/revoke",
+        "GET /v1/mgmt/audit",
     ];
 
     List<string> MappedRoutes() => fixture.Vault.Services.GetRequiredService<EndpointDataSource>().Endpoints

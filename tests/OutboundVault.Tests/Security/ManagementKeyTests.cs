@@ -49,6 +49,7 @@ public abstract class ManagementKeyTests(KeysVault fixture)
     [InlineData("POST", "/v1/mgmt/outbound/app/user/oauthtoken/upload")]
     [InlineData("DELETE", "/v1/mgmt/outbound/token?id=x")]
     [InlineData("GET", "/v1/mgmt/keys")]
+    [InlineData("GET", "/v1/mgmt/audit")]
     public async Task A_fetch_key_on_an_admin_route_is_a_403(string method, string path)
     {
         var (_, key) = await CreateKey("fetch");

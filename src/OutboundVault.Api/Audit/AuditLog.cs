@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OutboundVault.Data;
+using OutboundVault.Security;
+using OutboundVault.Tokens;
+
+namespace OutboundVault.Audit;
+
+/// <summary>Section "Audit".</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>Records older than this are deleted (hourly).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+}
+
+/// <summary>
+/// The audit trail's front door: <see cref="Record"/> queues in memory and returns, so a token read costs no
+/// database round trip; <see cref="AuditWriter"/> writes the queue in batches a few milliseconds later and on
+/// shutdown. Commands, which run without the background services, write theirs with <see cref="FlushAsync"/>.
+/// </summary>
+public sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock)
+{
+    const int BatchSize = 500;
+    readonly Channel<AuditRecord> queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
+
+    internal ChannelReader<AuditRecord> Reader => queue.Reader;
+
+    /// <summary>Queues an event; the actor is whoever the current request authenticated as.</summary>
+    public void Record(string action, string? appId, TokenOwner? owner = null, string? tokenId = null, string outcome = AuditOutcomes.Ok) =>
+        queue.Writer.TryWrite(new AuditRecord
+        {
+            Time = clock.GetUtcNow().UtcDateTime,
+            Actor = ActorOf(http.HttpContext),
+            Action = action,
+            AppId = appId,
+            UserId = owner is { UserId.Length: > 0 } ? owner.UserId : null,
+            TenantId = owner is { TenantId.Length: > 0 } ? owner.TenantId : null,
+            TokenId = tokenId,
+            Outcome = outcome,
+        });
+
+    static string ActorOf(HttpContext? context) => context?.User is not { } user ? "command"
+        : ManagementKey.Of(user) is { } key ? key.Id
+        : InboundCaller.From(user) is { } caller ? "sub:" + caller.Subject
+        : context.Request.Path.StartsWithSegments("/v1/outbound") ? "browser"
+        : "vault";
+
+    /// <summary>Writes everything queued so far, in batches.</summary>
+    public async Task FlushAsync(VaultDbContext db, CancellationToken ct)
+    {
+        var batch = new List<AuditRecord>(BatchSize);
+        while (queue.Reader.TryRead(out var record))
+        {
+            batch.Add(record);
+            if (batch.Count == BatchSize) await WriteAsync(db, batch, ct);
+        }
+        if (batch.Count > 0) await WriteAsync(db, batch, ct);
+    }
+
+    static async Task WriteAsync(VaultDbContext db, List<AuditRecord> batch, CancellationToken ct)
+    {
+        db.Audit.AddRange(batch);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        batch.Clear();
+    }
+}
+
+/// <summary>Writes the audit queue a few milliseconds behind, flushes it on shutdown, and applies <c>Audit:Retention</c>.</summary>
+internal sealed class AuditWriter(AuditLog audit, IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditWriter> logger)
+    : BackgroundService
+{
+    static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(5);
+    DateTime nextPurge;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await audit.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await Task.Delay(Gather, clock, stoppingToken); // let a burst of reads share one insert
+                await WriteAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await WriteAsync(CancellationToken.None); // the last records before the instance stops
+    }
+
+    async Task WriteAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            await audit.FlushAsync(db, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (now < nextPurge) return;
+            nextPurge = now.AddHours(1);
+            var before = now - options.Value.Retention;
+            await db.Audit.Where(r => r.Time < before).ExecuteDeleteAsync(ct);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or DbUpdateException)
+        {
+            logger.LogError("Writing audit records failed ({ExceptionType}); the batch is lost", ex.GetType().Name);
+        }
+    }
+}
