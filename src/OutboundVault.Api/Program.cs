@@ -27,6 +27,7 @@ builder.Services
     .AddVaultApiDocs()
     .AddVaultRateLimits()
     .AddAudit()
+    .AddVaultMetrics(builder.Configuration)
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
 
@@ -44,6 +45,7 @@ app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapVaultMetrics();
 app.MapVaultApiDocs();
 
 var mgmt = app.MapGroup("/v1/mgmt");

@@ -15,7 +15,7 @@ namespace OutboundVault.Connect;
 /// </summary>
 internal sealed partial class ConnectCallback(
     VaultDbContext db, PendingConnections pending, ProviderClient providers, SecretProtector protector, TokenStore tokens,
-    TimeProvider clock, ILogger<ConnectCallback> logger)
+    TimeProvider clock, Hosting.VaultMetrics metrics, ILogger<ConnectCallback> logger)
 {
     const int MaxDescriptionLength = 300;
     static readonly long MaxExpiresIn = (long)TimeSpan.FromDays(36500).TotalSeconds;
@@ -23,6 +23,7 @@ internal sealed partial class ConnectCallback(
     public async Task<ConnectOutcome> CompleteAsync(HttpRequest request, CancellationToken ct)
     {
         var outcome = await RunAsync(request, ct);
+        metrics.Connect(outcome.Succeeded ? "completed" : "failed");
         if (!outcome.Succeeded)
             logger.LogWarning("Connect callback for app {AppId} failed: {ConnectError}", outcome.AppId ?? "(unknown)", outcome.ErrorCode);
         return outcome;

@@ -16,7 +16,7 @@ namespace OutboundVault.Connect;
 internal sealed class ConnectStarter(
     VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
     AuthorizationEndpointGuard guard, PendingConnections pending, ILogger<ConnectStarter> logger,
-    DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys, IOptions<ConnectOptions> options)
+    DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys, IOptions<ConnectOptions> options, Hosting.VaultMetrics metrics)
 {
     public const string CodeVerifierColumn = "codeVerifier";
 
@@ -45,6 +45,7 @@ internal sealed class ConnectStarter(
         connection.BrowserBinding = options.Value.BindToBrowser ? BrowserBinding.Unopened : null;
         await pending.AddAsync(connection, ct);
         logger.LogInformation("Connect started for app {AppId}, {Owner}", app.Id, owner.Owner);
+        metrics.Connect("started");
         return connection.BrowserBinding is null
             ? AuthorizationUrl.Build(authorizationEndpoint, app, callbackUri, scopes, state, verifier is null ? null : ConnectSecrets.S256Challenge(verifier))
             : QueryHelpers.AddQueryString(callbacks.VaultUrl(BrowserBinding.StartPath, http)!, "state", state);

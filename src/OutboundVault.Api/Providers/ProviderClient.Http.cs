@@ -41,6 +41,12 @@ public sealed partial class ProviderClient
         return SendAsync(app, operation, request, cancellationToken);
     }
 
+    /// <summary>Records a provider call's latency when it ends, however it ends.</summary>
+    private readonly struct Measured(Action record) : IDisposable
+    {
+        public void Dispose() => record();
+    }
+
     /// <summary>Sends and buffers the answer. Disposes <paramref name="request"/>.</summary>
     private async Task<ProviderReply> SendAsync(
         ProviderApp app, ProviderOperation operation, HttpRequestMessage request, CancellationToken cancellationToken)
@@ -49,6 +55,7 @@ public sealed partial class ProviderClient
         var endpoint = request.RequestUri!;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var started = timeProvider.GetTimestamp();
+        using var measured = new Measured(() => metrics.Record(app.AppId, operation, timeProvider.GetElapsedTime(started)));
         try
         {
             using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,7 @@ public sealed partial class ProviderClient(
     ProviderDiscoveryCache discoveryCache,
     IOptions<OAuthOptions> options,
     TimeProvider timeProvider,
+    ProviderMetrics metrics,
     ILogger<ProviderClient> logger)
 {
     /// <summary>The IHttpClientFactory name of the guarded client.</summary>

@@ -16,6 +16,7 @@ public static class ProviderServiceCollectionExtensions
     public static IServiceCollection AddProviders(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMetrics().AddSingleton<ProviderMetrics>();
 
         services.AddOptions<OAuthOptions>()
             .Bind(configuration.GetSection(OAuthOptions.SectionName))

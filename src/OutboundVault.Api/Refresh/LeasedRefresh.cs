@@ -16,7 +16,8 @@ namespace OutboundVault.Refresh;
 /// commit the new pair, record a failure with back-off, or declare the grant dead. The new pair is
 /// committed before anyone receives it.
 /// </summary>
-internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<LeasedRefresh> logger)
+internal sealed class LeasedRefresh(
+    IServiceScopeFactory scopes, IOptions<RefreshOptions> options, TimeProvider clock, Hosting.VaultMetrics metrics, ILogger<LeasedRefresh> logger)
 {
     // Losing the commit after the provider rotated would lose the grant, so a database blip gets a few tries.
     static readonly TimeSpan[] CommitRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
@@ -102,6 +103,7 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
                 if (await TokenLeases.CompleteAsync(db, row, previousVersion, claim, CancellationToken.None))
                 {
                     logger.LogDebug("Refreshed token {TokenId} of app {AppId}", row.Id, row.AppId);
+                    metrics.Refreshed("success");
                     return new RefreshResult(RefreshOutcome.Refreshed, row);
                 }
                 var current = await ReadAsync(db, row.Id);
@@ -139,6 +141,7 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
         if (await TokenLeases.MarkNeedsReconnectAsync(db, row.Id, row.Version, claim, error, now, CancellationToken.None) == 0)
             return await ReadAsync(db, row.Id) is { } changed ? RefreshResult.Current(changed) : RefreshResult.NotFound;
         logger.LogWarning("Token {TokenId} of app {AppId} needs a reconnect: the provider refused its refresh token", row.Id, row.AppId);
+        metrics.Refreshed("invalid_grant");
         return new RefreshResult(RefreshOutcome.Dead, await ReadAsync(db, row.Id), error, ProviderFailureKind.InvalidGrant);
     }
 
@@ -148,6 +151,7 @@ internal sealed class LeasedRefresh(IServiceScopeFactory scopes, IOptions<Refres
         var backoff = options.Value.BackoffAfter(row.RefreshAttempts + 1);
         await TokenLeases.RecordFailureAsync(db, row.Id, claim, error, now, now + backoff, CancellationToken.None);
         logger.LogWarning("Refreshing token {TokenId} of app {AppId} failed ({Kind}); next try after {Backoff}", row.Id, row.AppId, kind?.ToString() ?? "internal", backoff);
+        metrics.Refreshed(kind?.ToString().ToLowerInvariant() ?? "internal");
         return new RefreshResult(RefreshOutcome.Failed, await ReadAsync(db, row.Id), error, kind);
     }
 

@@ -45,11 +45,12 @@ internal static class TokenFetchEndpoints
             [], request.Options, request.ExternalIdentifier, ct);
 
     /// <summary>The caller's credentials and SDK, the access check and the fetcher of one fetch request.</summary>
-    sealed record Caller(ClaimsPrincipal Principal, bool OmitsTimes, VaultAccess Access, TokenFetcher Fetcher, AuditLog Audit)
+    sealed record Caller(ClaimsPrincipal Principal, bool OmitsTimes, VaultAccess Access, TokenFetcher Fetcher, AuditLog Audit, VaultMetrics Metrics)
     {
         public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(new(context.User,
             SdkDialect.OmitsTokenTimes(context.Request), context.RequestServices.GetRequiredService<VaultAccess>(),
-            context.RequestServices.GetRequiredService<TokenFetcher>(), context.RequestServices.GetRequiredService<AuditLog>()));
+            context.RequestServices.GetRequiredService<TokenFetcher>(), context.RequestServices.GetRequiredService<AuditLog>(),
+            context.RequestServices.GetRequiredService<VaultMetrics>()));
 
         public async Task<Ok<TokenEnvelope>> FetchAsync(string appId, TokenOwner owner, IReadOnlyCollection<string> scopes,
             FetchOptions? options, string? externalIdentifier, CancellationToken ct)
@@ -63,9 +64,11 @@ internal static class TokenFetchEndpoints
             catch (VaultException ex)
             {
                 Audit.Record(AuditActions.TokenRead, appId, owner, outcome: ex.Error.Code);
+                Metrics.Fetched(ex.Error.Code);
                 throw;
             }
             Audit.Record(AuditActions.TokenRead, appId, owner, fetched.Token.Id);
+            Metrics.Fetched(AuditOutcomes.Ok);
             return TypedResults.Ok(OmitsTimes ? new TokenEnvelope(fetched.Token.WithoutTimes()) : fetched);
         }
     }
