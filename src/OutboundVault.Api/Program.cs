@@ -8,6 +8,7 @@ using OutboundVault.Providers;
 using OutboundVault.Refresh;
 using OutboundVault.Security;
 using OutboundVault.Tokens;
+using OutboundVault.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 var settingsDirectory = builder.UseSettingsDirectory();
@@ -28,6 +29,7 @@ builder.Services
     .AddVaultRateLimits()
     .AddAudit()
     .AddVaultMetrics(builder.Configuration)
+    .AddWebhooks()
     .AddHttpContextAccessor()
     .AddSingleton(TimeProvider.System);
 

@@ -78,7 +78,8 @@ public static class OutboundAppEndpoints
     /// Tokens go with the app by cascade; they are read first (with their ciphertext) so the revoker can
     /// revoke them at the provider once the delete is committed.
     /// </summary>
-    static async Task<Ok<EmptyResponse>> DeleteApp(AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, AuditLog audit, CancellationToken ct)
+    static async Task<Ok<EmptyResponse>> DeleteApp(
+        AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, AuditLog audit, Webhooks.WebhookOutbox webhooks, CancellationToken ct)
     {
         List<OutboundToken> tokens;
         OutboundApp app;
@@ -89,6 +90,9 @@ public static class OutboundAppEndpoints
             tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == request.Id).ToListAsync(ct);
             var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
             if (deleted == 0) throw NotFound(request.Id!);
+            webhooks.Stage(db, Webhooks.WebhookEvents.AppDeleted, new Webhooks.WebhookData(app.Id));
+            foreach (var token in tokens) webhooks.Stage(db, Webhooks.WebhookEvents.TokenDeleted, Webhooks.WebhookData.Of(token));
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
         // The app goes along: its revocation URL and client credentials are gone from the database now.

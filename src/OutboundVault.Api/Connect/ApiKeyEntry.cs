@@ -11,7 +11,8 @@ namespace OutboundVault.Connect;
 /// connect flow's single-use consume and stores the key for the connection's owner, replacing their previous
 /// key for the app. A key that cannot be used shows the form again and leaves the state usable.
 /// </summary>
-internal sealed class ApiKeyEntry(VaultDbContext db, PendingConnections pending, TokenStore tokens, ILogger<ApiKeyEntry> logger)
+internal sealed class ApiKeyEntry(
+    VaultDbContext db, PendingConnections pending, TokenStore tokens, Webhooks.WebhookOutbox webhooks, ILogger<ApiKeyEntry> logger)
 {
     public async Task<IResult> ShowAsync(string? state, CancellationToken ct)
     {
@@ -35,7 +36,8 @@ internal sealed class ApiKeyEntry(VaultDbContext db, PendingConnections pending,
         if (taken != PendingState.Taken) return Fail(new(null, null, ConnectErrors.InvalidState, UnknownText)); // another submission won
 
         var grant = Grant.ApiKey(row!.AppId, new TokenOwner(row.UserId, row.TenantId), key!, row.GrantedBy) with { ExternalIdentifier = row.ExternalIdentifier };
-        var token = await tokens.SaveAsync(grant, ct);
+        var token = await tokens.SaveAsync(grant, ct,
+            stored => webhooks.Stage(db, Webhooks.WebhookEvents.ConnectionCreated, Webhooks.WebhookData.Of(stored)));
         logger.LogInformation("API key stored through the hosted page for app {AppId}, {Owner}: token {TokenId}", row.AppId, grant.Owner, token.Id);
         return new ConnectResultPage(ConnectOutcome.Success(row));
     }

@@ -15,7 +15,7 @@ namespace OutboundVault.Connect;
 /// </summary>
 internal sealed partial class ConnectCallback(
     VaultDbContext db, PendingConnections pending, ProviderClient providers, SecretProtector protector, TokenStore tokens,
-    TimeProvider clock, Hosting.VaultMetrics metrics, ILogger<ConnectCallback> logger)
+    TimeProvider clock, Hosting.VaultMetrics metrics, Webhooks.WebhookOutbox webhooks, ILogger<ConnectCallback> logger)
 {
     const int MaxDescriptionLength = 300;
     static readonly long MaxExpiresIn = (long)TimeSpan.FromDays(36500).TotalSeconds;
@@ -24,6 +24,11 @@ internal sealed partial class ConnectCallback(
     {
         var outcome = await RunAsync(request, ct);
         metrics.Connect(outcome.Succeeded ? "completed" : "failed");
+        if (!outcome.Succeeded)
+        {
+            webhooks.Stage(db, Webhooks.WebhookEvents.ConnectionFailed, new Webhooks.WebhookData(outcome.AppId, Error: outcome.ErrorCode));
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
         if (!outcome.Succeeded)
             logger.LogWarning("Connect callback for app {AppId} failed: {ConnectError}", outcome.AppId ?? "(unknown)", outcome.ErrorCode);
         return outcome;
@@ -58,7 +63,8 @@ internal sealed partial class ConnectCallback(
             var verifier = protector.UnprotectOptional(connection.CodeVerifierCipher,
                 SecretContext.PendingConnection(connection.StateHash, ConnectStarter.CodeVerifierColumn));
             var answer = await providers.ExchangeCodeAsync(app.ToProviderApp(protector), authorizationCode, connection.CallbackUri, verifier, ct);
-            var token = await tokens.SaveAsync(ToGrant(connection, answer), ct);
+            var token = await tokens.SaveAsync(ToGrant(connection, answer), ct,
+                stored => webhooks.Stage(db, Webhooks.WebhookEvents.ConnectionCreated, Webhooks.WebhookData.Of(stored)));
             logger.LogInformation("Connect completed for app {AppId}, {Owner}: token {TokenId}", app.Id, new TokenOwner(connection.UserId, connection.TenantId), token.Id);
             return ConnectOutcome.Success(connection);
         }

@@ -17,6 +17,7 @@ public abstract class VaultDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<PendingConnection> PendingConnections => Set<PendingConnection>();
     public DbSet<ManagementKeyRecord> ManagementKeys => Set<ManagementKeyRecord>();
     public DbSet<Audit.AuditRecord> Audit => Set<Audit.AuditRecord>();
+    public DbSet<Webhooks.WebhookMessage> WebhookMessages => Set<Webhooks.WebhookMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VaultDbContext).Assembly);

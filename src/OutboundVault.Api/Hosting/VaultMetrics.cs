@@ -24,7 +24,7 @@ public sealed class VaultMetrics
     public const string MeterName = "OutboundVault";
     static readonly TimeSpan CountEvery = TimeSpan.FromSeconds(30);
 
-    readonly Counter<long> fetches, refreshes, connects;
+    readonly Counter<long> fetches, refreshes, connects, webhooks;
     readonly IServiceScopeFactory scopes;
     readonly TimeProvider clock;
     long needsReconnect;
@@ -39,6 +39,7 @@ public sealed class VaultMetrics
         fetches = meter.CreateCounter<long>("outboundvault.fetches", description: "Token fetches, by outcome (ok, or the error code answered)");
         refreshes = meter.CreateCounter<long>("outboundvault.refreshes", description: "Refreshes at the provider, by outcome (success, transient, invalid_grant, ...)");
         connects = meter.CreateCounter<long>("outboundvault.connects", description: "Connect flows, by stage (started, completed, failed)");
+        webhooks = meter.CreateCounter<long>("outboundvault.webhook.deliveries", description: "Webhook delivery attempts, by outcome (delivered, failed, abandoned)");
         meter.CreateObservableGauge("outboundvault.revocation.queue", () => (long)revocations.Reader.Count, description: "Deleted tokens waiting for revocation");
         meter.CreateObservableGauge("outboundvault.tokens.needs_reconnect", NeedsReconnect, description: "Tokens whose owner must connect again");
     }
@@ -46,6 +47,8 @@ public sealed class VaultMetrics
     internal void Fetched(string outcome) => fetches.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     internal void Refreshed(string outcome) => refreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    internal void WebhookDelivered(string outcome) => webhooks.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     internal void Connect(string stage) => connects.Add(1, new KeyValuePair<string, object?>("stage", stage));
 

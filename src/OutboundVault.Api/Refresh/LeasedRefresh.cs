@@ -17,7 +17,8 @@ namespace OutboundVault.Refresh;
 /// committed before anyone receives it.
 /// </summary>
 internal sealed class LeasedRefresh(
-    IServiceScopeFactory scopes, IOptions<RefreshOptions> options, TimeProvider clock, Hosting.VaultMetrics metrics, ILogger<LeasedRefresh> logger)
+    IServiceScopeFactory scopes, IOptions<RefreshOptions> options, TimeProvider clock, Hosting.VaultMetrics metrics,
+    Webhooks.WebhookOutbox webhooks, ILogger<LeasedRefresh> logger)
 {
     // Losing the commit after the provider rotated would lose the grant, so a database blip gets a few tries.
     static readonly TimeSpan[] CommitRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
@@ -138,8 +139,14 @@ internal sealed class LeasedRefresh(
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var error = $"The provider refused the refresh token ({ex.ProviderError ?? "invalid_grant"}): the owner must connect again";
-        if (await TokenLeases.MarkNeedsReconnectAsync(db, row.Id, row.Version, claim, error, now, CancellationToken.None) == 0)
-            return await ReadAsync(db, row.Id) is { } changed ? RefreshResult.Current(changed) : RefreshResult.NotFound;
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            if (await TokenLeases.MarkNeedsReconnectAsync(db, row.Id, row.Version, claim, error, now, CancellationToken.None) == 0)
+                return await ReadAsync(db, row.Id) is { } changed ? RefreshResult.Current(changed) : RefreshResult.NotFound;
+            webhooks.Stage(db, Webhooks.WebhookEvents.NeedsReconnect, Webhooks.WebhookData.Of(row, "invalid_grant"));
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
         logger.LogWarning("Token {TokenId} of app {AppId} needs a reconnect: the provider refused its refresh token", row.Id, row.AppId);
         metrics.Refreshed("invalid_grant");
         return new RefreshResult(RefreshOutcome.Dead, await ReadAsync(db, row.Id), error, ProviderFailureKind.InvalidGrant);
@@ -149,7 +156,15 @@ internal sealed class LeasedRefresh(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var backoff = options.Value.BackoffAfter(row.RefreshAttempts + 1);
-        await TokenLeases.RecordFailureAsync(db, row.Id, claim, error, now, now + backoff, CancellationToken.None);
+        await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            if (await TokenLeases.RecordFailureAsync(db, row.Id, claim, error, now, now + backoff, CancellationToken.None) == 1)
+            {
+                webhooks.Stage(db, Webhooks.WebhookEvents.RefreshFailed, Webhooks.WebhookData.Of(row, error));
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+        }
         logger.LogWarning("Refreshing token {TokenId} of app {AppId} failed ({Kind}); next try after {Backoff}", row.Id, row.AppId, kind?.ToString() ?? "internal", backoff);
         metrics.Refreshed(kind?.ToString().ToLowerInvariant() ?? "internal");
         return new RefreshResult(RefreshOutcome.Failed, await ReadAsync(db, row.Id), error, kind);

@@ -8,7 +8,8 @@ namespace OutboundVault.Tokens;
 /// between the read and the delete, the delete is retried with the fresh row, so the revoker sees the
 /// refresh token that was actually live.
 /// </summary>
-internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, Audit.AuditLog audit, ILogger<TokenDeleter> logger)
+internal sealed class TokenDeleter(
+    TokenStore store, ITokenRevoker revoker, Audit.AuditLog audit, Webhooks.WebhookOutbox webhooks, ILogger<TokenDeleter> logger)
 {
     const int Attempts = 5;
 
@@ -21,6 +22,7 @@ internal sealed class TokenDeleter(TokenStore store, ITokenRevoker revoker, Audi
             var rows = await filter(db.Tokens).ToListAsync(ct);
             if (rows.Count == 0) return 0;
             db.Tokens.RemoveRange(rows);
+            foreach (var row in rows) webhooks.Stage(db, Webhooks.WebhookEvents.TokenDeleted, Webhooks.WebhookData.Of(row));
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -24,7 +24,8 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         string.Join(' ', scopes.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>Stores a grant and commits.</summary>
-    public async Task<OutboundToken> SaveAsync(Grant grant, CancellationToken ct) => (await SaveManyAsync([grant], ct))[0];
+    public async Task<OutboundToken> SaveAsync(Grant grant, CancellationToken ct, Action<OutboundToken>? alongside = null) =>
+        (await SaveManyAsync([grant], ct, alongside is null ? null : staged => alongside(staged[0])))[0];
 
     /// <summary>
     /// Adds or replaces grants and commits them together, all or nothing. An OAuth grant replaces the owner's token
@@ -33,11 +34,14 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
     /// one row: the loser (a unique or row-version conflict) stages its grants again over what the winner committed,
     /// and is applied after it.
     /// </summary>
-    public async Task<IReadOnlyList<OutboundToken>> SaveManyAsync(IReadOnlyList<Grant> grants, CancellationToken ct)
+    /// <param name="alongside">Stages rows that commit with the grants (a webhook event), again on every attempt.</param>
+    public async Task<IReadOnlyList<OutboundToken>> SaveManyAsync(
+        IReadOnlyList<Grant> grants, CancellationToken ct, Action<IReadOnlyList<OutboundToken>>? alongside = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var staged = await StageManyAsync(grants, ct);
+            alongside?.Invoke(staged);
             try
             {
                 await db.SaveChangesAsync(ct);
