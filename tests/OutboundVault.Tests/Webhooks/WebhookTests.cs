@@ -80,4 +80,24 @@ public sealed class WebhookTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => !receiver.Received.IsEmpty, "the new instance delivers the outbox", attempts: 800);
     }
+
+    [Fact]
+    public async Task A_deleted_token_is_announced_with_its_ids_and_never_its_secret()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var vault = Vault(receiver.Url);
+        var api = new TokenApi(vault.CreateManagementClient());
+        var app = await api.CreateOAuthApp();
+        var secret = TokenApi.Secret("webhook-access");
+        await api.UploadUserToken(new { appId = app, userId = "leaving", accessToken = secret });
+        var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = "leaving" }))["id"]!.GetValue<string>();
+        await (await api.Client.DeleteAsync($"/v1/mgmt/outbound/token?id={id}")).ShouldBeOk();
+
+        await Eventually.TrueAsync(() => !receiver.Received.IsEmpty, "the delivery worker posts the event");
+
+        var body = receiver.Received.Single().Body;
+        var data = JsonNode.Parse(body)!["data"]!;
+        (JsonNode.Parse(body)!["type"]!.GetValue<string>(), data["tokenId"]!.GetValue<string>(), data["userId"]!.GetValue<string>(), body.Contains(secret, StringComparison.Ordinal))
+            .Should().Be(("token.deleted", id, "leaving", false));
+    }
 }
