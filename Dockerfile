@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # OutboundVault container: one process, HTTP on 8080, state in /data (the embedded SQLite database
 # and, without Encryption__Keys, the generated key file). Runs as the image's non-root `app` user.
 #
