@@ -29,18 +29,25 @@ public static class ProviderServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProviderDiscoveryCache>();
 
-        services.AddHttpClient<ProviderClient>(ProviderClient.HttpClientName, (provider, client) =>
-            {
-                client.Timeout = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.ProviderTimeout;
-                client.MaxResponseContentBufferSize = MaxResponseBytes;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("OutboundVault");
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider =>
-            {
-                var options = provider.GetRequiredService<IOptions<OAuthOptions>>().Value;
-                return PrivateNetworkGuard.CreateHandler(options.AllowPrivateNetworkTargets, options.ProviderTimeout);
-            });
+        services.AddHttpClient<ProviderClient>(ProviderClient.HttpClientName, client => client.MaxResponseContentBufferSize = MaxResponseBytes)
+            .Guarded();
 
         return services;
     }
+
+    /// <summary>
+    /// A client for URLs that callers chose (providers, webhook receivers): the OAuth:ProviderTimeout, the vault's
+    /// User-Agent, and the private-network guard on every connection.
+    /// </summary>
+    internal static IHttpClientBuilder Guarded(this IHttpClientBuilder builder) => builder
+        .ConfigureHttpClient((provider, client) =>
+        {
+            client.Timeout = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.ProviderTimeout;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("OutboundVault");
+        })
+        .ConfigurePrimaryHttpMessageHandler(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OAuthOptions>>().Value;
+            return PrivateNetworkGuard.CreateHandler(options.AllowPrivateNetworkTargets, options.ProviderTimeout);
+        });
 }

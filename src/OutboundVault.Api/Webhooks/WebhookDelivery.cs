@@ -119,16 +119,7 @@ internal static class WebhookSetup
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<WebhookOutbox>();
         services.AddHostedService<WebhookDelivery>();
-        services.AddHttpClient(WebhookDelivery.HttpClientName, (provider, client) =>
-            {
-                client.Timeout = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.ProviderTimeout;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("OutboundVault");
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider =>
-            {
-                var oauth = provider.GetRequiredService<IOptions<OAuthOptions>>().Value;
-                return PrivateNetworkGuard.CreateHandler(oauth.AllowPrivateNetworkTargets, oauth.ProviderTimeout);
-            });
+        services.AddHttpClient(WebhookDelivery.HttpClientName).Guarded();
         return services;
     }
 }

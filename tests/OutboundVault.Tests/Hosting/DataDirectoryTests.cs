@@ -18,7 +18,7 @@ public sealed class DataDirectoryTests
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OutboundVault.Api.dll"));
         start.ArgumentList.Add("--urls");
-        var port = Random.Shared.Next(20000, 60000);
+        var port = Loopback.FreePort();
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["DataDirectory"] = relative;
         using var process = Process.Start(start)!;

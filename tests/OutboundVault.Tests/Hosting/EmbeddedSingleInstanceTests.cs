@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using OutboundVault.Tests.Infrastructure;
 
@@ -20,7 +18,7 @@ public sealed class EmbeddedSingleInstanceTests : IDisposable
     [Fact]
     public async Task A_second_server_process_on_the_same_data_directory_refuses_to_start_and_says_why()
     {
-        var (exitCode, output) = await VaultCommandLine.RunAsync(dataDirectory, null, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var (exitCode, output) = await VaultCommandLine.RunAsync(dataDirectory, null, "--urls", $"http://127.0.0.1:{Loopback.FreePort()}");
 
         (exitCode != 0, output.Contains("Another OutboundVault server is running on the data directory", StringComparison.Ordinal))
             .Should().Be((true, true), output);
@@ -34,12 +32,6 @@ public sealed class EmbeddedSingleInstanceTests : IDisposable
         exitCode.Should().Be(0, output);
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using OutboundVault.Tests.Infrastructure;
 
@@ -40,7 +39,7 @@ public sealed class VaultProcess : IAsyncDisposable
     public static async Task<VaultProcess> StartAsync(string postgresConnection, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = ApiDll();
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var dataDirectory = Directory.CreateTempSubdirectory("outboundvault-process-").FullName;
         var start = new ProcessStartInfo("dotnet")
@@ -123,12 +122,6 @@ public sealed class VaultProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -66,7 +66,7 @@ public sealed class WebhookTests : IAsyncLifetime
     [Fact]
     public async Task An_event_not_delivered_before_a_restart_is_delivered_by_the_next_instance()
     {
-        var port = WebhookReceiver.FreePort();
+        var port = Loopback.FreePort();
         var url = $"http://127.0.0.1:{port}/hook";
         await using (var before = Vault(url))
         {
