@@ -10,28 +10,22 @@ using OutboundVault.Security;
 using OutboundVault.Tokens;
 using OutboundVault.Webhooks;
 
+// One module per feature folder, each with its Add and Map in Module.cs (docs/architecture.md).
 var builder = WebApplication.CreateBuilder(args);
-var settingsDirectory = builder.UseSettingsDirectory();
-builder.AddVaultLogging(toStandardError: VaultCommands.IsCommand(args)).LimitRequestBodies();
+builder.UseSettingsDirectory().AddVaultLogging(toStandardError: VaultCommands.IsCommand(args)).LimitRequestBodies();
 
 builder.Services
-    .AddVaultJson()
-    .AddVaultErrors()
-    .AddVaultDatabase(builder.Configuration, settingsDirectory)
-    .AddVaultSecurity(builder.Configuration)
+    .AddHosting(builder.Configuration)
+    .AddErrors(builder.Configuration)
+    .AddData(builder.Configuration)
+    .AddSecurity(builder.Configuration)
     .AddProviders(builder.Configuration)
-    .AddOutboundApps()
-    .AddTokenVault()
-    .AddTokenRefresh(builder.Configuration)
-    .AddConnectFlow(builder.Configuration)
-    .AddVaultForwardedHeaders()
-    .AddVaultApiDocs()
-    .AddVaultRateLimits()
-    .AddAudit()
-    .AddVaultMetrics(builder.Configuration)
-    .AddWebhooks()
-    .AddHttpContextAccessor()
-    .AddSingleton(TimeProvider.System);
+    .AddApps(builder.Configuration)
+    .AddTokens(builder.Configuration)
+    .AddRefresh(builder.Configuration)
+    .AddConnect(builder.Configuration)
+    .AddAudit(builder.Configuration)
+    .AddWebhooks(builder.Configuration);
 
 var app = builder.Build();
 await app.PrepareVaultAsync();
@@ -45,19 +39,15 @@ app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseApiDocsPage();
 
-app.MapHealth();
-app.MapVaultMetrics();
-app.MapVaultApiDocs();
-
-var mgmt = app.MapGroup("/v1/mgmt");
-mgmt.MapGroup("").RequireAuthorization(VaultAccess.Connect).MapLicense();
-var outbound = mgmt.MapGroup("/outbound");
-outbound.MapGroup("").WithTags("Outbound apps").RequireAuthorization(VaultAccess.Admin).MapOutboundApps();
-outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Fetch).MapTokenFetch();
-outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Lookup).MapConnectedApps();
-outbound.MapGroup("").WithTags("Tokens").RequireAuthorization(VaultAccess.Admin).MapTokens().MapTokenRefresh();
-mgmt.MapManagementKeys().MapAudit();
-app.MapConnect();
+app.MapGroup("")
+    .MapHosting()
+    .MapApps()
+    .MapTokens()
+    .MapRefresh()
+    .MapConnect()
+    .MapSecurity()
+    .MapAudit();
 
 app.Run();

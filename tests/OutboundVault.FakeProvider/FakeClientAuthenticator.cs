@@ -4,7 +4,7 @@ using System.Text;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>Checks token/revocation endpoint client authentication the way RFC 6749 §2.3.1 describes.</summary>
-internal static class FakeClientAuthenticator
+static class FakeClientAuthenticator
 {
     /// <summary>The authenticated client id, or null (answer 401 invalid_client).</summary>
     public static string? Authenticate(HttpRequest request, IReadOnlyDictionary<string, string> form, FakeOAuthProvider fake)
@@ -60,7 +60,7 @@ internal static class FakeClientAuthenticator
         return secretOk ? clientId : null;
     }
 
-    private static bool TryReadBasic(HttpRequest request, out string? clientId, out string? secret)
+    static bool TryReadBasic(HttpRequest request, out string? clientId, out string? secret)
     {
         (clientId, secret) = (null, null);
         var header = request.Headers.Authorization.ToString();

@@ -12,10 +12,10 @@ public sealed record FakeRegisteredClient(
 }
 
 /// <summary>The clients registered at the fake, besides the one configured in <see cref="FakeProviderOptions"/>.</summary>
-internal sealed class FakeClientRegistry
+sealed class FakeClientRegistry
 {
-    private readonly ConcurrentDictionary<string, FakeRegisteredClient> clients = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<FakeRegisteredClient> inOrder = new();
+    readonly ConcurrentDictionary<string, FakeRegisteredClient> clients = new(StringComparer.Ordinal);
+    readonly ConcurrentQueue<FakeRegisteredClient> inOrder = new();
 
     public IReadOnlyList<FakeRegisteredClient> All => inOrder.ToArray();
 

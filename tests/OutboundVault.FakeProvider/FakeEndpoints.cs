@@ -3,14 +3,14 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>The fake's routes other than /token.</summary>
-internal static class FakeEndpoints
+static class FakeEndpoints
 {
-    private static readonly string[] ResponseTypes = ["code"];
-    private static readonly string[] GrantTypes = ["authorization_code", "refresh_token"];
-    private static readonly string[] ChallengeMethods = ["S256", "plain"];
-    private static readonly string[] AuthMethods = ["client_secret_post", "client_secret_basic", "none"];
-    private static readonly string[] SubjectTypes = ["public"];
-    private static readonly string[] SigningAlgorithms = ["RS256"];
+    static readonly string[] ResponseTypes = ["code"];
+    static readonly string[] GrantTypes = ["authorization_code", "refresh_token"];
+    static readonly string[] ChallengeMethods = ["S256", "plain"];
+    static readonly string[] AuthMethods = ["client_secret_post", "client_secret_basic", "none"];
+    static readonly string[] SubjectTypes = ["public"];
+    static readonly string[] SigningAlgorithms = ["RS256"];
 
     public static void Map(WebApplication app, FakeOAuthProvider fake)
     {
@@ -40,7 +40,7 @@ internal static class FakeEndpoints
     }
 
     // Auto-approves (or denies) and redirects back like a user clicking "Allow".
-    private static IResult Authorize(HttpContext http, FakeOAuthProvider fake)
+    static IResult Authorize(HttpContext http, FakeOAuthProvider fake)
     {
         var query = http.Request.Query;
         string? Get(string name) => query.TryGetValue(name, out var value) ? value.ToString() : null;
@@ -71,7 +71,7 @@ internal static class FakeEndpoints
         return RedirectBack(redirectUri!, state, ("code", code));
     }
 
-    private static IResult RedirectBack(string redirectUri, string? state, params (string Name, string Value)[] fields)
+    static IResult RedirectBack(string redirectUri, string? state, params (string Name, string Value)[] fields)
     {
         var query = fields.Select(field => KeyValuePair.Create(field.Name, (string?)field.Value)).ToList();
         if (state is not null)
@@ -82,7 +82,7 @@ internal static class FakeEndpoints
         return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, query));
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext http, FakeOAuthProvider fake)
+    static async Task<IResult> RevokeAsync(HttpContext http, FakeOAuthProvider fake)
     {
         fake.CountRevocation();
         if (fake.Options.FailRevocation)
@@ -108,7 +108,7 @@ internal static class FakeEndpoints
         return Results.Ok();
     }
 
-    private static IResult Discovery(FakeOAuthProvider fake)
+    static IResult Discovery(FakeOAuthProvider fake)
     {
         fake.CountDiscoveryRequest();
         if (fake.TakeDiscoveryFailure())

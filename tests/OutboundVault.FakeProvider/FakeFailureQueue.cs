@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>Failures queued by tests, each consumed by exactly one token call (thread-safe).</summary>
-internal sealed class FakeFailureQueue
+sealed class FakeFailureQueue
 {
-    private readonly ConcurrentQueue<FakeFailure> pending = new();
+    readonly ConcurrentQueue<FakeFailure> pending = new();
 
     public void Add(int count, FakeFailure failure)
     {

@@ -6,11 +6,11 @@ namespace OutboundVault.FakeProvider;
 /// Authorization codes and refresh-token grants of the fake, behind one lock. A grant has exactly one
 /// live refresh token; rotating or revoking it kills the old value, like strict real providers.
 /// </summary>
-internal sealed class FakeGrantStore
+sealed class FakeGrantStore
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, PendingCode> codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Grant> grantsByRefreshToken = new(StringComparer.Ordinal);
+    readonly Lock gate = new();
+    readonly Dictionary<string, PendingCode> codes = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Grant> grantsByRefreshToken = new(StringComparer.Ordinal);
 
     public string IssueCode(string clientId, string redirectUri, string? codeChallenge, string? challengeMethod, string? scope)
     {
@@ -84,5 +84,5 @@ internal sealed class FakeGrantStore
 
     internal sealed record RefreshOutcome(string? Scope, string? NewRefreshToken);
 
-    private sealed record Grant(string ClientId, string? Scope);
+    sealed record Grant(string ClientId, string? Scope);
 }

@@ -12,18 +12,18 @@ namespace OutboundVault.FakeProvider;
 /// </summary>
 public sealed class FakeOAuthProvider : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly ConcurrentQueue<string> revokedTokens = new();
-    private readonly ConcurrentQueue<string> registrationRequests = new();
-    private readonly ConcurrentDictionary<string, bool> accessTokens = new(StringComparer.Ordinal);
-    private FakeTokenRequest? lastTokenRequest;
-    private int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
-    private int discoveryFailuresLeft;
+    readonly WebApplication app;
+    readonly ConcurrentQueue<string> revokedTokens = new();
+    readonly ConcurrentQueue<string> registrationRequests = new();
+    readonly ConcurrentDictionary<string, bool> accessTokens = new(StringComparer.Ordinal);
+    FakeTokenRequest? lastTokenRequest;
+    int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
+    int discoveryFailuresLeft;
 
     /// <summary>The error_description of an injected <see cref="FakeRegistrationFailure.Rejected"/>: must never reach a caller.</summary>
     public const string RegistrationRefusalText = "registration-refusal-canary-4c1e";
 
-    private FakeOAuthProvider(WebApplication app, FakeProviderOptions options)
+    FakeOAuthProvider(WebApplication app, FakeProviderOptions options)
     {
         this.app = app;
         Options = options;
@@ -204,12 +204,12 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     }
 
     // The fake must never be reachable from outside the machine.
-    private static int ParseLoopbackPort(string listenUrl) =>
+    static int ParseLoopbackPort(string listenUrl) =>
         Uri.TryCreate(listenUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.Host == "127.0.0.1"
             ? uri.Port
             : throw new ArgumentException("The fake provider only listens on http://127.0.0.1:PORT.", nameof(listenUrl));
 
-    private sealed class InProcessLifetime : IHostLifetime
+    sealed class InProcessLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>POST /register: open dynamic client registration (RFC 7591), plus failure injection.</summary>
-internal static class FakeRegistrationEndpoint
+static class FakeRegistrationEndpoint
 {
-    private static readonly string[] SupportedGrantTypes = ["authorization_code", "refresh_token"];
-    private static readonly string[] SupportedResponseTypes = ["code"];
+    static readonly string[] SupportedGrantTypes = ["authorization_code", "refresh_token"];
+    static readonly string[] SupportedResponseTypes = ["code"];
 
     public static async Task<IResult> HandleAsync(HttpContext http, FakeOAuthProvider fake)
     {
@@ -80,7 +80,7 @@ internal static class FakeRegistrationEndpoint
         return Results.Json(answer, statusCode: StatusCodes.Status201Created);
     }
 
-    private static IResult Inject(FakeRegistrationFailure failure) => failure switch
+    static IResult Inject(FakeRegistrationFailure failure) => failure switch
     {
         FakeRegistrationFailure.ServerError =>
             Results.Json(new { error = "server_error" }, statusCode: StatusCodes.Status500InternalServerError),
@@ -93,10 +93,10 @@ internal static class FakeRegistrationEndpoint
         _ => Error("invalid_client_metadata", FakeOAuthProvider.RegistrationRefusalText),
     };
 
-    private static IResult Error(string error, string description) =>
+    static IResult Error(string error, string description) =>
         Results.Json(new { error, error_description = description }, statusCode: StatusCodes.Status400BadRequest);
 
-    private static JsonObject? Parse(string body)
+    static JsonObject? Parse(string body)
     {
         try
         {
@@ -108,12 +108,12 @@ internal static class FakeRegistrationEndpoint
         }
     }
 
-    private static List<string>? Strings(JsonObject metadata, string name) =>
+    static List<string>? Strings(JsonObject metadata, string name) =>
         metadata[name] is JsonArray array && array.All(item => item?.GetValueKind() == JsonValueKind.String)
             ? array.Select(item => item!.GetValue<string>()).ToList()
             : null;
 
-    private static FakeClientAuth? ParseAuthMethod(string method) => method switch
+    static FakeClientAuth? ParseAuthMethod(string method) => method switch
     {
         "client_secret_post" => FakeClientAuth.ClientSecretPost,
         "client_secret_basic" => FakeClientAuth.ClientSecretBasic,

@@ -5,11 +5,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>The fake's RS256 key: signs id_tokens and is published (public half only) at /jwks.</summary>
-internal sealed class FakeSigningKey : IDisposable
+sealed class FakeSigningKey : IDisposable
 {
-    private const string KeyId = "fake-provider-key";
-    private readonly RSA rsa = RSA.Create(2048);
-    private readonly JsonWebTokenHandler handler = new();
+    const string KeyId = "fake-provider-key";
+    readonly RSA rsa = RSA.Create(2048);
+    readonly JsonWebTokenHandler handler = new();
 
     public string CreateIdToken(string issuer, string audience, string subject) =>
         CreateToken(issuer, audience, subject, DateTime.UtcNow.AddHours(1));

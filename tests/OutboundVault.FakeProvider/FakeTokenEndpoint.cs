@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace OutboundVault.FakeProvider;
 
 /// <summary>POST /token: authorization_code (with PKCE) and refresh_token grants, plus failure injection.</summary>
-internal static class FakeTokenEndpoint
+static class FakeTokenEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext http, FakeOAuthProvider fake)
     {
@@ -59,7 +59,7 @@ internal static class FakeTokenEndpoint
         return Results.Json(new { error, error_description = description }, statusCode: status);
     }
 
-    private static IResult ExchangeCode(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId)
+    static IResult ExchangeCode(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId)
     {
         if (!form.TryGetValue("code", out var code) || fake.Grants.RedeemCode(code) is not { } pending)
         {
@@ -80,7 +80,7 @@ internal static class FakeTokenEndpoint
         return Issue(fake, form, clientId, scope, fake.Grants.IssueRefreshToken(clientId, scope));
     }
 
-    private static IResult Refresh(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId)
+    static IResult Refresh(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId)
     {
         if (!form.TryGetValue("refresh_token", out var refreshToken)
             || fake.Grants.UseRefreshToken(refreshToken, clientId, fake.Options.RotateRefreshTokens) is not { } outcome)
@@ -93,7 +93,7 @@ internal static class FakeTokenEndpoint
     }
 
     // OAuth 2.1: a verifier without a challenge is refused as well as a wrong one.
-    private static bool VerifierMatches(FakeGrantStore.PendingCode pending, string? verifier)
+    static bool VerifierMatches(FakeGrantStore.PendingCode pending, string? verifier)
     {
         if (pending.CodeChallenge is null)
         {
@@ -116,7 +116,7 @@ internal static class FakeTokenEndpoint
     /// An opaque access token, or with an RFC 8707 <c>resource</c> a JWT for that audience (as an MCP server's
     /// authorization server issues them), signed with the key at /jwks.
     /// </summary>
-    private static IResult Issue(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId, string? scope, string? refreshToken)
+    static IResult Issue(FakeOAuthProvider fake, Dictionary<string, string> form, string clientId, string? scope, string? refreshToken)
     {
         var options = fake.Options;
         var accessToken = form.TryGetValue("resource", out var resource)
@@ -139,7 +139,7 @@ internal static class FakeTokenEndpoint
         return Results.Json(body);
     }
 
-    private static void AddIfPresent(Dictionary<string, object> body, string name, object? value)
+    static void AddIfPresent(Dictionary<string, object> body, string name, object? value)
     {
         if (value is not null)
         {
@@ -147,7 +147,7 @@ internal static class FakeTokenEndpoint
         }
     }
 
-    private static async Task<IResult> InjectAsync(FakeFailure failure, HttpContext http, FakeOAuthProvider fake)
+    static async Task<IResult> InjectAsync(FakeFailure failure, HttpContext http, FakeOAuthProvider fake)
     {
         switch (failure)
         {

@@ -10,9 +10,9 @@ namespace OutboundVault.FakeProvider;
 /// Prints its base URL on the first line of stdout, then serves until Ctrl+C. With --seed-refresh-tokens it
 /// first issues N live refresh tokens (as if N users had connected) and writes them to PATH, one per line.
 /// </summary>
-internal static class Program
+static class Program
 {
-    private static async Task<int> Main(string[] args)
+    static async Task<int> Main(string[] args)
     {
         FakeProviderOptions options;
         Seed seed;
@@ -38,7 +38,7 @@ internal static class Program
         return 0;
     }
 
-    private static (FakeProviderOptions Options, Seed Seed) ParseArguments(string[] args)
+    static (FakeProviderOptions Options, Seed Seed) ParseArguments(string[] args)
     {
         var options = new FakeProviderOptions();
         var seed = new Seed(0, null);
@@ -67,5 +67,5 @@ internal static class Program
         return (options, seed);
     }
 
-    private sealed record Seed(int Count, string? File);
+    sealed record Seed(int Count, string? File);
 }

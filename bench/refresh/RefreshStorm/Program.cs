@@ -144,7 +144,7 @@ async Task Admin(string sql)
     await command.ExecuteNonQueryAsync();
 }
 
-internal sealed record Arguments(
+sealed record Arguments(
     string PgAdmin, string ApiDll, string FakeUrl, string TokensFile, string WorkDir, int Instances, TimeSpan? KillAfter, IReadOnlyDictionary<string, string> Settings)
 {
     public static Arguments Parse(string[] args)
@@ -158,7 +158,10 @@ internal sealed record Arguments(
                 var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2).ElementAtOrDefault(1) ?? "");
                 settings[key] = value;
             }
-            else values[args[i].TrimStart('-')] = args[i + 1];
+            else
+            {
+                values[args[i].TrimStart('-')] = args[i + 1];
+            }
         }
         string Required(string name) => values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
         return new Arguments(Required("pg-admin"), Required("api-dll"), Required("fake-url").TrimEnd('/'), Required("tokens-file"), Required("work-dir"),

@@ -6,7 +6,7 @@ using System.Text;
 namespace OutboundVault.Bench.RefreshStorm;
 
 /// <summary>One built server process on 127.0.0.1 over the storm database, configured through environment variables.</summary>
-internal sealed class StormVault : IAsyncDisposable
+sealed class StormVault : IAsyncDisposable
 {
     public const string ProjectId = "P2benchproject00000000000000";
     public const string ManagementKey = "bench-management-key-0123456789abcdef";

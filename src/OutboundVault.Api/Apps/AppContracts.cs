@@ -1,3 +1,8 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using OutboundVault.Tokens;
+using OutboundVault.Validation;
+
 namespace OutboundVault.Apps;
 
 /// <summary>
@@ -5,7 +10,7 @@ namespace OutboundVault.Apps;
 /// python sends nulls and URL params as {name, value}. Every field is optional here; the validator
 /// and <see cref="AppWriter"/> decide what absent means.
 /// </summary>
-public class AppRequest
+class AppRequest
 {
     public string? Id { get; set; }
     public string? Name { get; set; }
@@ -37,7 +42,7 @@ public class AppRequest
 }
 
 /// <summary>A URL parameter: <c>key</c> from node/go/.NET, <c>name</c> from python.</summary>
-public sealed class UrlParamInput
+sealed class UrlParamInput
 {
     public string? Key { get; set; }
     public string? Name { get; set; }
@@ -51,15 +56,15 @@ public sealed class UrlParamInput
 /// the top level (<c>{"id", "name"}</c>): that form changes only the fields it carries (README, "SDK compatibility").
 /// With both, <c>app</c> wins.
 /// </summary>
-public sealed class UpdateAppRequest : AppRequest
+sealed class UpdateAppRequest : AppRequest
 {
     public AppRequest? App { get; set; }
 }
 
-public sealed record AppIdRequest(string? Id);
+sealed record AppIdRequest(string? Id);
 
 /// <summary>An app as the SDKs read it. The client secret is never returned.</summary>
-public record AppResponse(
+record AppResponse(
     string Id, string Name, string? Description, string? ClientId, string? Logo, string? DiscoveryUrl,
     string? AuthorizationUrl, IReadOnlyList<UrlParam> AuthorizationUrlParams, string? TokenUrl,
     IReadOnlyList<UrlParam> TokenUrlParams, string? RevocationUrl, IReadOnlyList<string> DefaultScopes,
@@ -71,6 +76,17 @@ public record AppResponse(
 /// One app: under <c>app</c>, as the contract has it, and its fields again at the root, where Java's SDK reads
 /// <c>id</c> after a create and the whole app after a load (README, "SDK compatibility").
 /// </summary>
-public sealed record AppEnvelope(AppResponse App) : AppResponse(App);
+sealed record AppEnvelope(AppResponse App) : AppResponse(App);
 
-public sealed record AppsEnvelope(IReadOnlyList<AppResponse> Apps);
+sealed record AppsEnvelope(IReadOnlyList<AppResponse> Apps);
+
+/// <summary><c>GET /app?id=</c>, as the Java SDK loads an app.</summary>
+sealed record AppIdQuery([FromQuery(Name = "id")] string? Id)
+{
+    public string? GivenId => Arguments.Given(Id);
+}
+
+sealed class AppIdQueryValidator : AbstractValidator<AppIdQuery>
+{
+    public AppIdQueryValidator() => RuleFor(q => q.GivenId).NotEmptyArgument("id");
+}

@@ -8,7 +8,7 @@ using OutboundVault.Validation;
 namespace OutboundVault.Apps;
 
 /// <summary>Creates an app: by hand, from a template or from a remote MCP server's metadata.</summary>
-internal sealed class AppCreator(
+sealed class AppCreator(
     VaultDbContext db, SecretProtector protector, AppResponses responses, TimeProvider clock, IValidator<AppRequest> validator, Audit.AuditLog audit)
 {
     /// <summary>

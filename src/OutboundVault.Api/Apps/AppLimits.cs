@@ -1,7 +1,7 @@
 namespace OutboundVault.Apps;
 
 /// <summary>Size bounds for app and token fields, shared by validation and the schema.</summary>
-public static class AppLimits
+static class AppLimits
 {
     public const int IdLength = 100;
     public const int NameLength = 200;

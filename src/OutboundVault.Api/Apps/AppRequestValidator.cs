@@ -5,7 +5,7 @@ using OutboundVault.Validation;
 namespace OutboundVault.Apps;
 
 /// <summary>The rules for app fields, with messages that name the wire field.</summary>
-internal sealed class AppRequestValidator : AbstractValidator<AppRequest>
+sealed class AppRequestValidator : AbstractValidator<AppRequest>
 {
     static readonly string[] AccessTypes = ["offline", "online"];
     static readonly string[] Prompts = ["none", "login", "consent", "select_account"];
@@ -45,7 +45,7 @@ internal sealed class AppRequestValidator : AbstractValidator<AppRequest>
     }
 }
 
-internal sealed class UpdateAppRequestValidator : AbstractValidator<UpdateAppRequest>
+sealed class UpdateAppRequestValidator : AbstractValidator<UpdateAppRequest>
 {
     public UpdateAppRequestValidator()
     {
@@ -57,7 +57,7 @@ internal sealed class UpdateAppRequestValidator : AbstractValidator<UpdateAppReq
     }
 }
 
-internal sealed class AppIdRequestValidator : AbstractValidator<AppIdRequest>
+sealed class AppIdRequestValidator : AbstractValidator<AppIdRequest>
 {
     public AppIdRequestValidator() => RuleFor(r => r.Id).NotEmptyArgument("id").ValidId("id");
 }

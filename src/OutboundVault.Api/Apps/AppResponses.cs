@@ -3,7 +3,7 @@ using OutboundVault.Connect;
 namespace OutboundVault.Apps;
 
 /// <summary>Shapes an app for the wire, with the callback URL this request's caller must register.</summary>
-internal sealed class AppResponses(CallbackUris callbacks, IHttpContextAccessor http)
+sealed class AppResponses(CallbackUris callbacks, IHttpContextAccessor http)
 {
     public AppResponse For(OutboundApp app) => new(
         app.Id, app.Name, app.Description, app.ClientId, app.Logo, app.DiscoveryUrl, app.AuthorizationUrl,

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OutboundVault.Security;
 
 namespace OutboundVault.Apps;
@@ -8,11 +7,10 @@ namespace OutboundVault.Apps;
 /// or null clears it, the SDKs' "update overrides all fields"), except the client secret, which a
 /// missing or null value keeps, and the app kind, which only an explicit <c>appType</c> changes.
 /// </summary>
-internal static class AppWriter
+static class AppWriter
 {
-    const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    public static string NewId() => "OA" + RandomNumberGenerator.GetString(IdAlphabet, 26);
+    public static string NewId() => Security.RandomIds.New("OA", 26);
 
     public static void Apply(AppRequest request, OutboundApp app, SecretProtector protector, bool isCreate)
     {

@@ -9,9 +9,9 @@ namespace OutboundVault.Apps;
 /// <c>{mcpServerUrl, id?, name?, clientId?, clientSecret?}</c>: an app for a remote MCP server. Without a client id
 /// the vault registers itself at the server's authorization server (RFC 7591) on the first connect.
 /// </summary>
-public sealed record CreateFromMcpServerRequest(string? McpServerUrl, string? Id, string? Name, string? ClientId, string? ClientSecret);
+sealed record CreateFromMcpServerRequest(string? McpServerUrl, string? Id, string? Name, string? ClientId, string? ClientSecret);
 
-internal sealed class CreateFromMcpServerRequestValidator : AbstractValidator<CreateFromMcpServerRequest>
+sealed class CreateFromMcpServerRequestValidator : AbstractValidator<CreateFromMcpServerRequest>
 {
     public CreateFromMcpServerRequestValidator()
     {
@@ -28,7 +28,7 @@ internal sealed class CreateFromMcpServerRequestValidator : AbstractValidator<Cr
 /// authorizationUrlParams and tokenUrlParams, so an SDK's load-and-update keeps it and every code exchange and
 /// refresh sends it.
 /// </summary>
-internal static class McpServerAppEndpoints
+static class McpServerAppEndpoints
 {
     const string ResourceParameter = "resource";
 

@@ -1,7 +1,7 @@
 namespace OutboundVault.Apps;
 
 /// <summary>An outbound app: a third-party OAuth provider or API-key service that users and tenants connect to.</summary>
-public sealed class OutboundApp
+sealed class OutboundApp
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -35,9 +35,9 @@ public sealed class OutboundApp
     public bool IsApiKey => AppType == AppTypes.ApiKey;
 }
 
-public sealed record UrlParam(string Key, string Value);
+sealed record UrlParam(string Key, string Value);
 
-public static class AppTypes
+static class AppTypes
 {
     public const string OAuth = "oauth";
     public const string ApiKey = "apikey";

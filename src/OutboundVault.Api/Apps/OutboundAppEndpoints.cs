@@ -12,31 +12,20 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Apps;
 
-/// <summary>Descope's outbound app CRUD: contract routes 1, 3, 4, 5 (also by query, as Java loads) and 6.</summary>
-public static class OutboundAppEndpoints
+/// <summary>Outbound app CRUD: docs/contract.md rows 1 and 3–6 (row 5 also by query, as Java loads).</summary>
+static class OutboundAppEndpoints
 {
-    public static IServiceCollection AddOutboundApps(this IServiceCollection services) => services
-        .AddValidator<AppRequest, AppRequestValidator>()
-        .AddValidator<UpdateAppRequest, UpdateAppRequestValidator>()
-        .AddValidator<AppIdRequest, AppIdRequestValidator>()
-        .AddValidator<CreateFromTemplateRequest, CreateFromTemplateRequestValidator>()
-        .AddValidator<CreateFromMcpServerRequest, CreateFromMcpServerRequestValidator>()
-        .AddScoped<AppResponses>()
-        .AddScoped<AppCreator>();
-
     public static RouteGroupBuilder MapOutboundApps(this RouteGroupBuilder outbound)
     {
         outbound.MapPost("/app/create", CreateApp).Validate<AppRequest>()
             .WithName("CreateApp").WithSummary("Create an outbound app (fields at the top level)");
-        outbound.MapAppTemplates();
-        outbound.MapMcpServerApps();
         outbound.MapPost("/app/update", UpdateApp).Validate<UpdateAppRequest>()
             .WithName("UpdateApp")
             .WithSummary("{app}: replace an outbound app's fields (a missing clientSecret keeps the stored one); {id, ...} without app: change only the fields given");
         outbound.MapPost("/app/delete", DeleteApp).Validate<AppIdRequest>()
             .WithName("DeleteApp").WithSummary("Delete an outbound app and every token held for it");
         outbound.MapGet("/app/{id}", LoadApp).WithName("LoadApp").WithSummary("Load an outbound app by id");
-        outbound.MapGet("/app", LoadAppByQuery).ProducesValidationError()
+        outbound.MapGet("/app", LoadAppByQuery).Validate<AppIdQuery>()
             .WithName("LoadAppByQuery").WithSummary("Load an outbound app by ?id= (the Java SDK's form)");
         outbound.MapGet("/apps", LoadAllApps).WithName("LoadAllApps").WithSummary("Load every outbound app");
         return outbound;
@@ -45,10 +34,10 @@ public static class OutboundAppEndpoints
     static async Task<Ok<AppEnvelope>> CreateApp(AppRequest request, AppCreator creator, CancellationToken ct) =>
         TypedResults.Ok(new AppEnvelope(await creator.CreateAsync(request, ct)));
 
-    static async Task<Ok<AppEnvelope>> UpdateApp(UpdateAppRequest request, VaultDbContext db, SecretProtector protector,
+    static async Task<Ok<AppEnvelope>> UpdateApp(UpdateAppRequest request, VaultDbContext db, OutboundApps apps, SecretProtector protector,
         AppResponses responses, IValidator<AppRequest> validator, TimeProvider clock, AuditLog audit, CancellationToken ct)
     {
-        var app = await Find(db, request.App?.Id ?? request.Id!, ct);
+        var app = await apps.GetAsync(request.App?.Id ?? request.Id!, ct, tracked: true);
         var replacement = request.App;
         if (replacement is null)
         {
@@ -66,7 +55,7 @@ public static class OutboundAppEndpoints
             catch (DbUpdateConcurrencyException)
             {
                 // Deleted between the load and the write: the update finds no app, as if it came after.
-                if (!await db.Apps.AnyAsync(a => a.Id == app.Id, ct)) throw NotFound(app.Id);
+                if (!await apps.ExistsAsync(app.Id, ct)) throw OutboundApps.NotFound(app.Id);
                 throw;
             }
             audit.Record(AuditActions.AppUpdate, app.Id);
@@ -79,17 +68,17 @@ public static class OutboundAppEndpoints
     /// revoke them at the provider once the delete is committed.
     /// </summary>
     static async Task<Ok<EmptyResponse>> DeleteApp(
-        AppIdRequest request, VaultDbContext db, ITokenRevoker revoker, AuditLog audit, Webhooks.WebhookOutbox webhooks, CancellationToken ct)
+        AppIdRequest request, VaultDbContext db, OutboundApps apps, ITokenRevoker revoker, AuditLog audit, Webhooks.WebhookOutbox webhooks, CancellationToken ct)
     {
         List<OutboundToken> tokens;
         OutboundApp app;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await LockAsync(db, request.Id!, ct);
-            app = await Find(db, request.Id!, ct, tracked: false);
+            app = await apps.GetAsync(request.Id!, ct);
             tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == request.Id).ToListAsync(ct);
             var deleted = await db.Apps.Where(a => a.Id == request.Id).ExecuteDeleteAsync(ct);
-            if (deleted == 0) throw NotFound(request.Id!);
+            if (deleted == 0) throw OutboundApps.NotFound(request.Id!);
             webhooks.Stage(db, Webhooks.WebhookEvents.AppDeleted, new Webhooks.WebhookData(app.Id));
             foreach (var token in tokens) webhooks.Stage(db, Webhooks.WebhookEvents.TokenDeleted, Webhooks.WebhookData.Of(token));
             await db.SaveChangesAsync(ct);
@@ -113,26 +102,15 @@ public static class OutboundAppEndpoints
             await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM outbound_apps WHERE "Id" = {id} FOR UPDATE""", ct);
     }
 
-    static async Task<Ok<AppEnvelope>> LoadApp(string id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>
-        TypedResults.Ok(new AppEnvelope(responses.For(await Find(db, id, ct, tracked: false))));
+    static async Task<Ok<AppEnvelope>> LoadApp(string id, OutboundApps apps, AppResponses responses, CancellationToken ct) =>
+        TypedResults.Ok(new AppEnvelope(responses.For(await apps.GetAsync(id, ct))));
 
-    static Task<Ok<AppEnvelope>> LoadAppByQuery([FromQuery] string? id, VaultDbContext db, AppResponses responses, CancellationToken ct) =>
-        LoadApp(Arguments.Given(id) ?? throw VaultException.Missing("id is required"), db, responses, ct);
+    static Task<Ok<AppEnvelope>> LoadAppByQuery([AsParameters] AppIdQuery query, OutboundApps apps, AppResponses responses, CancellationToken ct) =>
+        LoadApp(query.GivenId!, apps, responses, ct);
 
     static async Task<Ok<AppsEnvelope>> LoadAllApps(VaultDbContext db, AppResponses responses, CancellationToken ct)
     {
         var apps = await db.Apps.AsNoTracking().OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
         return TypedResults.Ok(new AppsEnvelope(apps.Select(responses.For).ToList()));
     }
-
-    /// <summary>Loads an app or answers 404; shared by every feature that names an app.</summary>
-    public static async Task<OutboundApp> Find(VaultDbContext db, string id, CancellationToken ct, bool tracked = true)
-    {
-        var query = tracked ? db.Apps : db.Apps.AsNoTracking();
-        return await query.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw NotFound(id);
-    }
-
-    static VaultException NotFound(string id) => VaultException.NotFound($"No outbound app with id '{Shorten(id)}'");
-
-    static string Shorten(string id) => id.Length <= 100 ? id : id[..100] + "...";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -11,47 +12,57 @@ using OutboundVault.Validation;
 namespace OutboundVault.Audit;
 
 /// <summary>An audit record on the wire; <c>time</c> is epoch seconds.</summary>
-public sealed record AuditRecordResponse(long Time, string Actor, string Action, string? AppId, string? UserId, string? TenantId, string? TokenId, string Outcome);
+sealed record AuditRecordResponse(long Time, string Actor, string Action, string? AppId, string? UserId, string? TenantId, string? TokenId, string Outcome);
 
-public sealed record AuditPage(IReadOnlyList<AuditRecordResponse> Records, int Total);
+sealed record AuditPage(IReadOnlyList<AuditRecordResponse> Records, int Total);
 
 /// <summary>Vault extension: <c>GET /v1/mgmt/audit</c>, newest first (admin keys only).</summary>
-public static class AuditEndpoints
+static class AuditEndpoints
 {
-    const int DefaultPageSize = 100, MaxPageSize = 1000;
-
-    public static IServiceCollection AddAudit(this IServiceCollection services)
+    public static RouteGroupBuilder MapAuditRecords(this RouteGroupBuilder mgmt)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName)
-            .Validate(o => o.Retention > TimeSpan.Zero, "Audit:Retention must be positive").ValidateOnStart();
-        return services.AddSingleton<AuditLog>().AddHostedService<AuditWriter>();
-    }
-
-    public static RouteGroupBuilder MapAudit(this RouteGroupBuilder mgmt)
-    {
-        mgmt.MapGet("/audit", List).WithTags("Audit").RequireAuthorization(VaultAccess.Admin).ProducesValidationError()
+        mgmt.MapGet("/audit", List).Validate<AuditQuery>()
             .WithName("ListAuditRecords")
             .WithSummary("Token reads and secret changes, newest first: ?appId=&userId=&from=&to= (epoch seconds) &page= (from 0) &pageSize=");
         return mgmt;
     }
 
-    static async Task<Ok<AuditPage>> List(
-        [FromQuery] string? appId, [FromQuery] string? userId, [FromQuery] string? from, [FromQuery] string? to,
-        [FromQuery] string? page, [FromQuery] string? pageSize, VaultDbContext db, CancellationToken ct)
+    static async Task<Ok<AuditPage>> List([AsParameters] AuditQuery query, VaultDbContext db, CancellationToken ct)
     {
-        var (app, user) = (Arguments.Given(appId), Arguments.GivenOwnerId(userId, "userId"));
-        var (since, until) = (Time(from, "from"), Time(to, "to"));
-        var (number, size) = (Arguments.Number(page, "page", 0, int.MaxValue / MaxPageSize, 0), Arguments.Number(pageSize, "pageSize", 1, MaxPageSize, DefaultPageSize));
-        var query = db.Audit.AsNoTracking().Where(r => (app == null || r.AppId == app) && (user == null || r.UserId == user)
+        var (app, user, since, until) = (Arguments.Given(query.AppId), Arguments.Given(query.UserId), AuditQuery.Time(query.From), AuditQuery.Time(query.To));
+        var (number, size) = (Arguments.Number(Arguments.Given(query.Page), 0), Arguments.Number(Arguments.Given(query.PageSize), AuditQuery.DefaultPageSize));
+        var records = db.Audit.AsNoTracking().Where(r => (app == null || r.AppId == app) && (user == null || r.UserId == user)
             && (since == null || r.Time >= since) && (until == null || r.Time <= until));
-        var total = await query.CountAsync(ct);
-        var records = await query.OrderByDescending(r => r.Time).ThenByDescending(r => r.Id).Skip(number * size).Take(size).ToListAsync(ct);
-        return TypedResults.Ok(new AuditPage([.. records.Select(r => new AuditRecordResponse(
+        var total = await records.CountAsync(ct);
+        var page = await records.OrderByDescending(r => r.Time).ThenByDescending(r => r.Id).Skip(number * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new AuditPage([.. page.Select(r => new AuditRecordResponse(
             new DateTimeOffset(r.Time).ToUnixTimeSeconds(), r.Actor, r.Action, r.AppId, r.UserId, r.TenantId, r.TokenId, r.Outcome))], total));
     }
+}
 
-    static DateTime? Time(string? value, string field) => Arguments.Given(value) is not { } text ? null
-        : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= TokenLimits.MaxExpiry
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime
-            : throw VaultException.Invalid($"{field} must be epoch seconds");
+/// <summary><c>?appId=&amp;userId=&amp;from=&amp;to=</c> (epoch seconds) <c>&amp;page=</c> (from 0) <c>&amp;pageSize=</c>.</summary>
+sealed record AuditQuery(
+    [FromQuery(Name = "appId")] string? AppId, [FromQuery(Name = "userId")] string? UserId, [FromQuery(Name = "from")] string? From, [FromQuery(Name = "to")] string? To,
+    [FromQuery(Name = "page")] string? Page, [FromQuery(Name = "pageSize")] string? PageSize)
+{
+    public const int DefaultPageSize = 100, MaxPageSize = 1000;
+
+    public static DateTime? Time(string? value) => Arguments.Given(value) is { } text
+        ? DateTimeOffset.FromUnixTimeSeconds(long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture)).UtcDateTime
+        : null;
+}
+
+sealed class AuditQueryValidator : AbstractValidator<AuditQuery>
+{
+    public AuditQueryValidator()
+    {
+        RuleFor(q => Arguments.Given(q.UserId)).OwnerId("userId");
+        RuleFor(q => Arguments.Given(q.From)).Must(IsEpochSeconds).WithMessage("from must be epoch seconds");
+        RuleFor(q => Arguments.Given(q.To)).Must(IsEpochSeconds).WithMessage("to must be epoch seconds");
+        RuleFor(q => Arguments.Given(q.Page)).WholeNumber("page", 0, int.MaxValue / AuditQuery.MaxPageSize);
+        RuleFor(q => Arguments.Given(q.PageSize)).WholeNumber("pageSize", 1, AuditQuery.MaxPageSize);
+    }
+
+    static bool IsEpochSeconds(string? value) =>
+        value is null || (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= TokenLimits.MaxExpiry);
 }

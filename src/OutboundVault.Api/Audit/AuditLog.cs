@@ -9,12 +9,17 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Audit;
 
 /// <summary>Section "Audit".</summary>
-public sealed class AuditOptions
+sealed class AuditOptions : Hosting.ISettings
 {
-    public const string SectionName = "Audit";
+    public static string SectionName => "Audit";
 
     /// <summary>Records older than this are deleted (hourly).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
+    public IEnumerable<string> Problems()
+    {
+        if (Retention <= TimeSpan.Zero) yield return "Audit:Retention must be positive.";
+    }
 }
 
 /// <summary>
@@ -22,7 +27,7 @@ public sealed class AuditOptions
 /// database round trip; <see cref="AuditWriter"/> writes the queue in batches a few milliseconds later and on
 /// shutdown. Commands, which run without the background services, write theirs with <see cref="FlushAsync"/>.
 /// </summary>
-public sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock)
+sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock)
 {
     const int BatchSize = 500;
     readonly Channel<AuditRecord> queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
@@ -71,7 +76,7 @@ public sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock)
 }
 
 /// <summary>Writes the audit queue a few milliseconds behind, flushes it on shutdown, and applies <c>Audit:Retention</c>.</summary>
-internal sealed class AuditWriter(AuditLog audit, IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditWriter> logger)
+sealed class AuditWriter(AuditLog audit, IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditWriter> logger)
     : BackgroundService
 {
     static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(5);

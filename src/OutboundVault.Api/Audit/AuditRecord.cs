@@ -1,7 +1,7 @@
 namespace OutboundVault.Audit;
 
 /// <summary>One audited event: who did what to which app, owner and token, and how it ended. Never a secret.</summary>
-public sealed class AuditRecord
+sealed class AuditRecord
 {
     public long Id { get; set; }
     public DateTime Time { get; set; }
@@ -16,7 +16,7 @@ public sealed class AuditRecord
     public string Outcome { get; set; } = AuditOutcomes.Ok;
 }
 
-public static class AuditActions
+static class AuditActions
 {
     public const string TokenRead = "token.read";
     public const string TokenStore = "token.store";
@@ -29,7 +29,7 @@ public static class AuditActions
     public const string Reencrypt = "reencrypt";
 }
 
-public static class AuditOutcomes
+static class AuditOutcomes
 {
     public const string Ok = "ok";
 }

@@ -10,7 +10,7 @@ namespace OutboundVault.Connect;
 /// use), without a PKCE verifier; its CallbackUri is the page, which is how the page tells its own
 /// connections from OAuth ones.
 /// </summary>
-internal sealed class ApiKeyConnectStarter(
+sealed class ApiKeyConnectStarter(
     CallbackUris urls, RedirectUrlPolicy redirects, PendingConnections pending, ILogger<ApiKeyConnectStarter> logger)
 {
     public async Task<string> StartAsync(OutboundApp app, ConnectRequest request, ConnectOwner owner, HttpRequest http, CancellationToken ct)

@@ -11,8 +11,8 @@ namespace OutboundVault.Connect;
 /// connect flow's single-use consume and stores the key for the connection's owner, replacing their previous
 /// key for the app. A key that cannot be used shows the form again and leaves the state usable.
 /// </summary>
-internal sealed class ApiKeyEntry(
-    VaultDbContext db, PendingConnections pending, TokenStore tokens, Webhooks.WebhookOutbox webhooks, ILogger<ApiKeyEntry> logger)
+sealed class ApiKeyEntry(
+    VaultDbContext db, Apps.OutboundApps apps, PendingConnections pending, TokenStore tokens, Webhooks.WebhookOutbox webhooks, ILogger<ApiKeyEntry> logger)
 {
     public async Task<IResult> ShowAsync(string? state, CancellationToken ct)
     {
@@ -57,7 +57,7 @@ internal sealed class ApiKeyEntry(
         // An OAuth connect's state was sent to its provider: it must not open this page.
         if (!ApiKeyConnectStarter.StartedHere(connection!)) return (null, null, new(null, null, ConnectErrors.InvalidState, UnknownText));
         if (found == PendingState.Expired) return (connection, null, new(connection!.AppId, null, ConnectErrors.ExpiredState, ExpiredText));
-        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == connection!.AppId, ct);
+        var app = await apps.FindAsync(connection!.AppId, ct);
         if (app is null || !app.IsApiKey)
             return (connection, null, new(connection!.AppId, null, ConnectErrors.InvalidState, "The app of this connection was deleted or no longer takes API keys"));
         return (connection, app, null);

@@ -9,7 +9,7 @@ namespace OutboundVault.Connect;
 /// when the form is shown again with an error). Form submissions may go to the vault itself and, because the
 /// answer to a successful POST is a redirect there, to the origin of the connect's redirect URL.
 /// </summary>
-internal sealed class ApiKeyFormPage(OutboundApp app, string state, string? redirectUrl, string? error) : IResult
+sealed class ApiKeyFormPage(OutboundApp app, string state, string? redirectUrl, string? error) : IResult
 {
     public const string StateField = "state";
     public const string ApiKeyField = "apiKey";

@@ -6,13 +6,12 @@ namespace OutboundVault.Connect;
 /// The hosted API-key page: GET shows the form for the state a connect on an API-key app answered, POST takes
 /// the key. Both are for browsers: anonymous, HTML, and hardened like the OAuth result page.
 /// </summary>
-internal static class ApiKeyPageEndpoints
+static class ApiKeyPageEndpoints
 {
     public const string Path = "/v1/outbound/apikey";
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapApiKeyPage(this RouteGroupBuilder page)
     {
-        var page = app.MapGroup("").WithTags("Connect");
         page.MapGet(Path, Show).AllowAnonymous()
             .WithName("ApiKeyPage").WithSummary("The hosted page where a user types the API key of an API-key app (the URL a connect answers)")
             .Produces(StatusCodes.Status200OK, contentType: "text/html").Produces(StatusCodes.Status400BadRequest, contentType: "text/html");
@@ -22,6 +21,7 @@ internal static class ApiKeyPageEndpoints
             .WithName("ApiKeySubmit").WithSummary("Stores the API key typed on the hosted page; redirects with outbound_* markers or shows a result page")
             .WithDescription("application/x-www-form-urlencoded with the fields state and apiKey.")
             .Produces(StatusCodes.Status303SeeOther).Produces(StatusCodes.Status200OK, contentType: "text/html");
+        return page;
     }
 
     static Task<IResult> Show(HttpRequest http, ApiKeyEntry entry, CancellationToken ct) =>

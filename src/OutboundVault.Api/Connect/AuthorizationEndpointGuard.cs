@@ -13,7 +13,7 @@ namespace OutboundVault.Connect;
 /// that resolves to a loopback, private or link-local address is refused at connect time, the same rule
 /// the provider client applies to the endpoints the vault itself calls.
 /// </summary>
-internal sealed class AuthorizationEndpointGuard(IOptions<OAuthOptions> options, ILogger<AuthorizationEndpointGuard> logger)
+sealed class AuthorizationEndpointGuard(IOptions<OAuthOptions> options, ILogger<AuthorizationEndpointGuard> logger)
 {
     public async Task<string> CheckAsync(string appId, string? authorizationUrl, CancellationToken ct)
     {
@@ -35,9 +35,12 @@ internal sealed class AuthorizationEndpointGuard(IOptions<OAuthOptions> options,
             throw new VaultException(VaultError.ProviderFailure, $"The authorization URL host {host} of app '{appId}' could not be resolved");
         }
         if (addresses.Length == 0 || addresses.Any(PrivateNetworkGuard.IsPrivate))
+        {
             throw VaultException.Invalid(
                 $"The authorization URL host {host} of app '{appId}' resolves to a private or loopback network address; " +
                 "set OAuth:AllowPrivateNetworkTargets=true to allow it");
+        }
+
         return authorizationUrl;
     }
 }

@@ -4,7 +4,7 @@ using OutboundVault.Apps;
 namespace OutboundVault.Connect;
 
 /// <summary>The provider authorization URL of one connect (RFC 6749 §4.1.1, RFC 7636 §4.3).</summary>
-internal static class AuthorizationUrl
+static class AuthorizationUrl
 {
     public static string Build(
         string authorizationEndpoint, OutboundApp app, string callbackUri, IReadOnlyList<string> scopes, string state, string? codeChallenge)

@@ -12,7 +12,7 @@ namespace OutboundVault.Connect;
 /// to the provider; the callback completes the connect only in a browser holding that cookie, so a flow started in
 /// one browser cannot be finished in another one (a grant planted in someone else's name).
 /// </summary>
-internal sealed class BrowserBinding(VaultDbContext db, PendingConnections pending, ConnectStarter starter, ILogger<BrowserBinding> logger)
+sealed class BrowserBinding(VaultDbContext db, Apps.OutboundApps apps, PendingConnections pending, ConnectStarter starter, ILogger<BrowserBinding> logger)
 {
     public const string StartPath = "/v1/outbound/oauth/start";
     /// <summary>A bound connect whose start page has not been opened yet.</summary>
@@ -26,7 +26,7 @@ internal sealed class BrowserBinding(VaultDbContext db, PendingConnections pendi
         var (found, connection) = await pending.PeekAsync(stateHash, ct);
         if (found != PendingState.Open || connection!.BrowserBinding != Unopened)
             return Fail("This connect link is unknown, expired or was already opened; start the connection again");
-        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == connection.AppId, ct);
+        var app = await apps.FindAsync(connection.AppId, ct);
         if (app is null) return Fail("The app of this connection was deleted");
 
         var cookie = ConnectSecrets.NewState();

@@ -9,7 +9,7 @@ namespace OutboundVault.Connect;
 /// app's <c>callbackDomain</c> replaces the host (always https); with neither, the request's own scheme
 /// and host (forwarded headers already applied).
 /// </summary>
-public sealed class CallbackUris(IOptions<OAuthOptions> options)
+sealed class CallbackUris(IOptions<OAuthOptions> options)
 {
     public const string CallbackPath = "/v1/outbound/oauth/callback";
 

@@ -13,12 +13,11 @@ namespace OutboundVault.Connect;
 /// code at the token endpoint and stores the grant. Every failure becomes a <see cref="ConnectOutcome"/>
 /// and nothing is stored; the state is spent either way.
 /// </summary>
-internal sealed partial class ConnectCallback(
-    VaultDbContext db, PendingConnections pending, ProviderClient providers, SecretProtector protector, TokenStore tokens,
+sealed partial class ConnectCallback(
+    VaultDbContext db, Apps.OutboundApps apps, PendingConnections pending, ProviderClient providers, SecretProtector protector, TokenStore tokens,
     TimeProvider clock, Hosting.VaultMetrics metrics, Webhooks.WebhookOutbox webhooks, ILogger<ConnectCallback> logger)
 {
     const int MaxDescriptionLength = 300;
-    static readonly long MaxExpiresIn = (long)TimeSpan.FromDays(36500).TotalSeconds;
 
     public async Task<ConnectOutcome> CompleteAsync(HttpRequest request, CancellationToken ct)
     {
@@ -46,8 +45,11 @@ internal sealed partial class ConnectCallback(
             return ConnectOutcome.Failure(row, ConnectErrors.ExpiredState, "The connection was not completed within 10 minutes; start it again");
         var connection = row!;
         if (!BrowserBinding.Admits(connection, request))
+        {
             return ConnectOutcome.Failure(connection, ConnectErrors.InvalidState,
                 "This connection was started in another browser; open the connect link in the browser that completes it");
+        }
+
         if (Single(query, "error") is { } error)
         {
             var code = OAuthErrorCode().IsMatch(error) ? error : ConnectErrors.AuthorizationFailed;
@@ -56,13 +58,13 @@ internal sealed partial class ConnectCallback(
         if (Single(query, "code") is not { } authorizationCode)
             return ConnectOutcome.Failure(connection, ConnectErrors.MissingCode, "The provider sent neither an authorization code nor an error");
 
-        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == connection.AppId, ct);
+        var app = await apps.FindAsync(connection.AppId, ct);
         if (app is null) return ConnectOutcome.Failure(connection, ConnectErrors.InvalidState, "The app of this connection was deleted");
         try
         {
             var verifier = protector.UnprotectOptional(connection.CodeVerifierCipher,
                 SecretContext.PendingConnection(connection.StateHash, ConnectStarter.CodeVerifierColumn));
-            var answer = await providers.ExchangeCodeAsync(app.ToProviderApp(protector), authorizationCode, connection.CallbackUri, verifier, ct);
+            var answer = await providers.ExchangeCodeAsync(apps.ToProviderApp(app), authorizationCode, connection.CallbackUri, verifier, ct);
             var token = await tokens.SaveAsync(ToGrant(connection, answer), ct,
                 stored => webhooks.Stage(db, Webhooks.WebhookEvents.ConnectionCreated, Webhooks.WebhookData.Of(stored)));
             logger.LogInformation("Connect completed for app {AppId}, {Owner}: token {TokenId}", app.Id, new TokenOwner(connection.UserId, connection.TenantId), token.Id);
@@ -84,12 +86,9 @@ internal sealed partial class ConnectCallback(
 
     Grant ToGrant(PendingConnection connection, ProviderTokenResponse answer)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        // An expires_in of 0 or none is "unknown", the same as an upload without expiry.
-        DateTime? expiresAt = answer.ExpiresIn is > 0 and var seconds && seconds <= MaxExpiresIn ? now.AddSeconds(seconds) : null;
-        var scopes = answer.Scopes.Count > 0 ? answer.Scopes : connection.Scopes;
         return new Grant(connection.AppId, new TokenOwner(connection.UserId, connection.TenantId), TokenKinds.OAuth,
-            answer.AccessToken, answer.RefreshToken, answer.TokenType, expiresAt, scopes,
+            answer.AccessToken, answer.RefreshToken, answer.TokenType,
+            TokenExpiry.FromLifetime(answer.ExpiresIn, clock.GetUtcNow().UtcDateTime), answer.ScopesOr(connection.Scopes),
             answer.IdTokenSubject, connection.GrantedBy, connection.ExternalIdentifier);
     }
 

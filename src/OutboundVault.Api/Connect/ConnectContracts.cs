@@ -5,7 +5,7 @@ namespace OutboundVault.Connect;
 /// connected-agent adds <c>provider</c>; a management-key caller names the owner with <c>userId</c>
 /// and/or <c>tenantId</c>.
 /// </summary>
-public sealed class ConnectRequest
+sealed class ConnectRequest
 {
     public string? AppId { get; set; }
     /// <summary>connected-agent's copy of the app id; used only when appId is absent.</summary>
@@ -20,7 +20,7 @@ public sealed class ConnectRequest
     public override string ToString() => $"ConnectRequest {EffectiveAppId}";
 }
 
-public sealed class ConnectRequestOptions
+sealed class ConnectRequestOptions
 {
     public string? RedirectUrl { get; set; }
     public List<string>? Scopes { get; set; }
@@ -28,4 +28,4 @@ public sealed class ConnectRequestOptions
 }
 
 /// <summary>The provider authorization URL the caller sends the browser to.</summary>
-public sealed record ConnectResponse(string Url);
+sealed record ConnectResponse(string Url);

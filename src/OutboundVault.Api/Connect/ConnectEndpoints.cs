@@ -6,16 +6,15 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Connect;
 
-/// <summary>The connect routes (contract rows 20 and 21) and the OAuth callback.</summary>
-internal static class ConnectEndpoints
+/// <summary>The connect routes (docs/contract.md rows 20 and 21) and the OAuth callback.</summary>
+static class ConnectEndpoints
 {
     public const string UserConnectPath = "/v1/outbound/oauth/connect";
     // Mapped outside the management group: besides the management key it accepts a user JWT.
     public const string ManagementConnectPath = "/v1/mgmt/outbound/app/connect";
 
-    public static void Map(WebApplication app)
+    public static RouteGroupBuilder MapConnectRoutes(this RouteGroupBuilder connect)
     {
-        var connect = app.MapGroup("").WithTags("Connect");
         connect.MapPost(UserConnectPath, Connect).Validate<ConnectRequest>()
             .RequireAuthorization(VaultAccess.Connect)
             .WithName("Connect").WithSummary("Start connecting a user or tenant to an outbound app; answers the provider authorization URL")
@@ -29,6 +28,7 @@ internal static class ConnectEndpoints
         connect.MapGet(BrowserBinding.StartPath, Start).AllowAnonymous()
             .WithName("ConnectStart").WithSummary("Connect:BindToBrowser: the link a bound connect answers; binds the browser with a cookie and redirects to the provider")
             .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status400BadRequest, contentType: "text/html");
+        return connect;
     }
 
     static async Task<Ok<ConnectResponse>> Connect(

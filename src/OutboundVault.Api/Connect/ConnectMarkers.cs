@@ -7,7 +7,7 @@ namespace OutboundVault.Connect;
 /// <c>outbound_status=success|error</c>, <c>outbound_app_id</c>, and on failure <c>outbound_error</c>
 /// and <c>outbound_error_description</c>. Prefixed so they cannot collide with the caller's own parameters.
 /// </summary>
-internal static class ConnectMarkers
+static class ConnectMarkers
 {
     public const string Status = "outbound_status";
     public const string AppId = "outbound_app_id";

@@ -1,9 +1,9 @@
 namespace OutboundVault.Connect;
 
 /// <summary>Section "Connect" (its "Jwt" subsection is <see cref="Security.UserJwtOptions"/>).</summary>
-public sealed class ConnectOptions
+sealed class ConnectOptions : Hosting.ISettings
 {
-    public const string SectionName = "Connect";
+    public static string SectionName => "Connect";
 
     /// <summary>A pending connection lives this long; the user must finish consenting within it.</summary>
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(10);
@@ -20,4 +20,9 @@ public sealed class ConnectOptions
     /// expect the provider's URL. Recommended behind TLS.
     /// </summary>
     public bool BindToBrowser { get; set; }
+
+    public IEnumerable<string> Problems()
+    {
+        if (AllowedRedirectHosts.Any(string.IsNullOrWhiteSpace)) yield return "Connect:AllowedRedirectHosts must not contain empty entries.";
+    }
 }

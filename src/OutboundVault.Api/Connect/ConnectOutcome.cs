@@ -5,7 +5,7 @@ namespace OutboundVault.Connect;
 /// (or the provider's own OAuth error code, such as <c>access_denied</c>); the description is meant for
 /// people and never carries a code, state, verifier, token or secret.
 /// </summary>
-internal sealed record ConnectOutcome(string? AppId, string? RedirectUrl, string? ErrorCode, string? ErrorDescription)
+sealed record ConnectOutcome(string? AppId, string? RedirectUrl, string? ErrorCode, string? ErrorDescription)
 {
     public bool Succeeded => ErrorCode is null;
 
@@ -17,7 +17,7 @@ internal sealed record ConnectOutcome(string? AppId, string? RedirectUrl, string
 }
 
 /// <summary>The vault's own values of the <c>outbound_error</c> marker.</summary>
-internal static class ConnectErrors
+static class ConnectErrors
 {
     /// <summary>No state, or one never issued or already used (a replay).</summary>
     public const string InvalidState = "invalid_state";

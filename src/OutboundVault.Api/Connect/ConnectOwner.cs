@@ -13,7 +13,7 @@ namespace OutboundVault.Connect;
 /// (<c>tenantLevel: true</c>, or <c>tenantId</c> alone). GrantedBy is the consenting user's id, or
 /// "management" for a tenant-level connect that names no user.
 /// </summary>
-internal sealed record ConnectOwner(TokenOwner Owner, string GrantedBy)
+sealed record ConnectOwner(TokenOwner Owner, string GrantedBy)
 {
     public const string ManagementGrantor = "management";
 

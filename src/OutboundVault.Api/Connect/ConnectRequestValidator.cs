@@ -5,7 +5,7 @@ using OutboundVault.Validation;
 namespace OutboundVault.Connect;
 
 /// <summary>Shape rules for a connect body; who may connect whom is decided by <see cref="ConnectOwner"/>.</summary>
-internal sealed class ConnectRequestValidator : AbstractValidator<ConnectRequest>
+sealed class ConnectRequestValidator : AbstractValidator<ConnectRequest>
 {
     public const int ExternalIdentifierLength = 1024;
 

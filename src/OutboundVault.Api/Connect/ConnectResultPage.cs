@@ -8,7 +8,7 @@ namespace OutboundVault.Connect;
 /// a small <see cref="HostedPage"/> of static text. No response sends a Referer to where it leads (the
 /// callback URL carries the code).
 /// </summary>
-internal sealed class ConnectResultPage(ConnectOutcome outcome) : IResult
+sealed class ConnectResultPage(ConnectOutcome outcome) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace OutboundVault.Connect;
 
 /// <summary>The random values of one authorization request: state and the PKCE pair (RFC 7636).</summary>
-internal static class ConnectSecrets
+static class ConnectSecrets
 {
     /// <summary>256 random bits, base64url (43 characters).</summary>
     public static string NewState() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using OutboundVault.Apps;
-using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Providers;
 using OutboundVault.Security;
@@ -13,8 +12,8 @@ namespace OutboundVault.Connect;
 /// endpoints (discovery), stores the pending connection with its sealed PKCE verifier, and builds the
 /// authorization URL. Every problem is a clear error here, before the user is sent anywhere.
 /// </summary>
-internal sealed class ConnectStarter(
-    VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
+sealed class ConnectStarter(
+    OutboundApps apps, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, RedirectUrlPolicy redirects,
     AuthorizationEndpointGuard guard, PendingConnections pending, ILogger<ConnectStarter> logger,
     DynamicClientRegistration registration, ApiKeyConnectStarter apiKeys, IOptions<ConnectOptions> options, Hosting.VaultMetrics metrics)
 {
@@ -22,7 +21,7 @@ internal sealed class ConnectStarter(
 
     public async Task<string> StartAsync(ConnectRequest request, ConnectOwner owner, HttpRequest http, CancellationToken ct)
     {
-        var app = await OutboundAppEndpoints.Find(db, request.EffectiveAppId!, ct, tracked: false);
+        var app = await apps.GetAsync(request.EffectiveAppId!, ct);
         // API-key apps have no provider: the user types the key on the vault's hosted page (ApiKeyConnectStarter.cs).
         if (app.IsApiKey) return await apiKeys.StartAsync(app, request, owner, http, ct);
         // Checked before registering a client, so a refused request leaves nothing behind at the provider.
@@ -65,7 +64,7 @@ internal sealed class ConnectStarter(
     {
         try
         {
-            return await providers.ResolveEndpointsAsync(app.ToProviderApp(protector), ct);
+            return await providers.ResolveEndpointsAsync(apps.ToProviderApp(app), ct);
         }
         catch (ProviderException ex)
         {

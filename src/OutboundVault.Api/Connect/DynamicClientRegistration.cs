@@ -14,8 +14,8 @@ namespace OutboundVault.Connect;
 /// two first connects racing on one instance or several, exactly one client is kept and both use it; the
 /// loser's freshly registered client stays unused at the provider.
 /// </summary>
-internal sealed class DynamicClientRegistration(
-    VaultDbContext db, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, TimeProvider clock,
+sealed class DynamicClientRegistration(
+    VaultDbContext db, OutboundApps apps, ProviderClient providers, SecretProtector protector, CallbackUris callbacks, TimeProvider clock,
     ILogger<DynamicClientRegistration> logger)
 {
     public const string ClientNamePrefix = "OutboundVault: ";
@@ -49,7 +49,7 @@ internal sealed class DynamicClientRegistration(
         // authorization URL and every code exchange agree on the client.
         logger.LogWarning("App {AppId} got its client from a concurrent registration; client {ClientId} registered by this request stays unused at the provider",
             app.Id, registered.ClientId);
-        return await OutboundAppEndpoints.Find(db, app.Id, ct, tracked: false);
+        return await apps.GetAsync(app.Id, ct);
     }
 
     async Task<ProviderClientRegistration> RegisterAsync(OutboundApp app, string callbackUri, CancellationToken ct)
@@ -58,7 +58,7 @@ internal sealed class DynamicClientRegistration(
             app.TokenEndpointAuthMethod ?? ProviderApp.ClientSecretPost, app.DefaultScopes);
         try
         {
-            return await providers.RegisterClientAsync(app.ToProviderApp(protector), request, ct);
+            return await providers.RegisterClientAsync(apps.ToProviderApp(app), request, ct);
         }
         catch (ProviderException ex)
         {

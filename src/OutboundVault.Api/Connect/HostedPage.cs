@@ -9,7 +9,7 @@ namespace OutboundVault.Connect;
 /// and headers that keep the page out of caches, frames and Referer headers (its URL may carry a state).
 /// Callers HTML-encode everything they put in the markup.
 /// </summary>
-internal static class HostedPage
+static class HostedPage
 {
     const string Style = "body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}" +
         "h1{font-size:1.4rem}code{background:#f2f2f2;padding:0 .25rem}" +

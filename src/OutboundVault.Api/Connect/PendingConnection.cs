@@ -5,7 +5,7 @@ namespace OutboundVault.Connect;
 /// may land on any instance, is keyed by a hash of the state (a leaked table cannot complete a flow),
 /// expires after ten minutes and is consumed once.
 /// </summary>
-public sealed class PendingConnection
+sealed class PendingConnection
 {
     public string StateHash { get; set; } = "";
     public string AppId { get; set; } = "";

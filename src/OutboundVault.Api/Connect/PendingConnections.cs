@@ -9,7 +9,7 @@ namespace OutboundVault.Connect;
 /// conditional delete (hash matches and not expired): of two callbacks with the same state, on one
 /// instance or several, exactly one deletes the row and proceeds.
 /// </summary>
-internal sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
+sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
 {
     /// <summary>The row every kind of connect stores: who connects which app, and where the browser goes next.</summary>
     public static PendingConnection For(string state, OutboundApp app, ConnectOwner owner, ConnectRequest request, string? redirectUrl, string callbackUri) => new()
@@ -62,7 +62,7 @@ internal sealed class PendingConnections(VaultDbContext db, TimeProvider clock)
     }
 }
 
-internal enum PendingState
+enum PendingState
 {
     /// <summary>Never issued, or already used (a replay).</summary>
     Unknown,

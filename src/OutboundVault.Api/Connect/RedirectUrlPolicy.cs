@@ -10,7 +10,7 @@ namespace OutboundVault.Connect;
 /// of <c>Connect:AllowedRedirectHosts</c>: a full origin (<c>https://app.example.com:8443</c>) matched exactly, or a bare
 /// host matched on any port over https only (over http too for loopback hosts, where local tools run).
 /// </summary>
-internal sealed class RedirectUrlPolicy(IOptions<ConnectOptions> options)
+sealed class RedirectUrlPolicy(IOptions<ConnectOptions> options)
 {
     /// <summary>The redirect URL to keep with the pending connection (the app default when none is asked for).</summary>
     public string? Choose(OutboundApp app, string? requested)
@@ -19,10 +19,16 @@ internal sealed class RedirectUrlPolicy(IOptions<ConnectOptions> options)
         if (!Uri.TryCreate(requested.Trim(), UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || uri.UserInfo.Length > 0)
+        {
             throw VaultException.Invalid("options.redirectUrl must be an absolute http(s) URL without user info");
+        }
+
         if (!IsAllowed(app, uri))
+        {
             throw VaultException.Invalid(
                 $"options.redirectUrl origin '{uri.GetLeftPart(UriPartial.Authority)}' is not allowed: use the origin of the app's defaultRedirectUrl or one allowed by Connect:AllowedRedirectHosts");
+        }
+
         return uri.AbsoluteUri;
     }
 

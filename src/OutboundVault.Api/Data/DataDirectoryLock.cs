@@ -8,7 +8,7 @@ namespace OutboundVault.Data;
 /// (<c>reencrypt</c>) do not take it: they run beside the server, as SQLite's own locking allows. Hosts inside one
 /// process (the tests' in-memory servers) share the process's lock.
 /// </summary>
-internal static class DataDirectoryLock
+static class DataDirectoryLock
 {
     const string FileName = "server.lock";
     static readonly Dictionary<string, (FileStream File, int Holders)> Held = new(StringComparer.Ordinal);

@@ -5,7 +5,7 @@ using Npgsql;
 namespace OutboundVault.Data;
 
 /// <summary>What a failed write means, the same on PostgreSQL (SQLSTATE) and SQLite (extended result codes).</summary>
-internal static class DatabaseErrors
+static class DatabaseErrors
 {
     /// <summary>Another writer inserted the same unique key first (a racing create or upload).</summary>
     public static bool IsUniqueViolation(Exception e) => Find(e, pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,

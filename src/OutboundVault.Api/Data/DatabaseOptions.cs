@@ -1,9 +1,9 @@
 namespace OutboundVault.Data;
 
 /// <summary>Section "Database" plus the top-level <c>DataDirectory</c> (where SQLite and generated keys live).</summary>
-public sealed class DatabaseOptions
+sealed class DatabaseOptions : Hosting.ISettings
 {
-    public const string SectionName = "Database";
+    public static string SectionName => "Database";
     public const string Sqlite = "Sqlite", Postgres = "Postgres";
 
     public string Provider { get; set; } = Sqlite;
@@ -13,12 +13,14 @@ public sealed class DatabaseOptions
     public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 
     public string EffectiveConnectionString => ConnectionString is { Length: > 0 } configured ? configured
-        : IsPostgres ? throw new InvalidOperationException("Database:ConnectionString is required with Database:Provider=Postgres.")
+        : IsPostgres ? throw new InvalidOperationException(Problems().First())
         : $"Data Source={Path.Combine(DataDirectory, "outboundvault.db")};Pooling=True";
 
-    public void Validate()
+    public IEnumerable<string> Problems()
     {
         if (!IsPostgres && !string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Database:Provider must be '{Sqlite}' or '{Postgres}', not '{Provider}'.");
+            yield return $"Database:Provider must be '{Sqlite}' or '{Postgres}', not '{Provider}'.";
+        if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
+            yield return "Database:ConnectionString is required with Database:Provider=Postgres.";
     }
 }

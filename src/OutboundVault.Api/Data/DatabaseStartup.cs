@@ -4,7 +4,7 @@ using OutboundVault.Security;
 namespace OutboundVault.Data;
 
 /// <summary>Brings the database to the current schema and refuses to start on secrets no key opens.</summary>
-internal static class DatabaseStartup
+static class DatabaseStartup
 {
     public static async Task MigrateAsync(VaultDbContext db, DatabaseOptions options, CancellationToken ct)
     {
@@ -34,9 +34,11 @@ internal static class DatabaseStartup
         var envelopeKeys = appSecrets.Concat(verifiers).Select(SecretProtector.KeyIdOf).OfType<string>();
         var missing = tokenKeys.Concat(envelopeKeys).Where(k => k.Length > 0 && !ring.Contains(k)).Distinct().Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
+        {
             throw new InvalidOperationException(
                 $"The database holds secrets sealed with encryption key(s) {string.Join(", ", missing.Select(k => $"'{k}'"))} " +
                 $"that are not in Encryption:Keys (configured: {string.Join(", ", ring.KeyIds.Select(k => $"'{k}'"))}). " +
                 "Configure the missing key(s); new secrets are sealed with the first key.");
+        }
     }
 }

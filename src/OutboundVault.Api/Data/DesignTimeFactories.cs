@@ -5,13 +5,13 @@ namespace OutboundVault.Data;
 
 // Used only by `dotnet ef` (scripts/add-migration.sh) to build each provider's model; no database is opened.
 
-internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteVaultDbContext>
+sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteVaultDbContext>
 {
     public SqliteVaultDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqliteVaultDbContext>().UseSqlite("Data Source=design.db").Options);
 }
 
-internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresVaultDbContext>
+sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresVaultDbContext>
 {
     public PostgresVaultDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresVaultDbContext>().UseNpgsql("Host=localhost;Database=design").Options);

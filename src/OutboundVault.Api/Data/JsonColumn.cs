@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace OutboundVault.Data;
 
 /// <summary>Stores a small list as JSON text: the same column shape on SQLite and PostgreSQL.</summary>
-internal static class JsonColumn
+static class JsonColumn
 {
     public static PropertyBuilder<List<T>> HasJsonConversion<T>(this PropertyBuilder<List<T>> property)
     {

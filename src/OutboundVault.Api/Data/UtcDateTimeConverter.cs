@@ -2,6 +2,6 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace OutboundVault.Data;
 
-internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
     v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -10,7 +10,7 @@ namespace OutboundVault.Data;
 /// The vault's one database context. Migrations are kept per provider in the two subclasses below;
 /// to add one, see README ("Adding a migration"): <c>./scripts/add-migration.sh Name</c>.
 /// </summary>
-public abstract class VaultDbContext(DbContextOptions options) : DbContext(options)
+abstract class VaultDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<OutboundApp> Apps => Set<OutboundApp>();
     public DbSet<OutboundToken> Tokens => Set<OutboundToken>();
@@ -30,6 +30,6 @@ public abstract class VaultDbContext(DbContextOptions options) : DbContext(optio
     }
 }
 
-public sealed class SqliteVaultDbContext(DbContextOptions<SqliteVaultDbContext> options) : VaultDbContext(options);
+sealed class SqliteVaultDbContext(DbContextOptions<SqliteVaultDbContext> options) : VaultDbContext(options);
 
-public sealed class PostgresVaultDbContext(DbContextOptions<PostgresVaultDbContext> options) : VaultDbContext(options);
+sealed class PostgresVaultDbContext(DbContextOptions<PostgresVaultDbContext> options) : VaultDbContext(options);

@@ -1,7 +1,7 @@
 namespace OutboundVault.Errors;
 
 /// <summary>Descope's error body: every SDK reads these three fields, and Go's fails on an empty code.</summary>
-public sealed record DescopeError(string ErrorCode, string ErrorDescription, string ErrorMessage)
+sealed record DescopeError(string ErrorCode, string ErrorDescription, string ErrorMessage)
 {
     public static DescopeError From(VaultError error, string message) => new(error.Code, error.Description, message);
 

@@ -5,7 +5,7 @@ namespace OutboundVault.Errors;
 /// know them); the E0814xx/E0815xx codes are this product's, listed in README, and reused by every feature.
 /// No error here answers 503: the Go, Python and .NET SDKs retry 503 for about ten seconds.
 /// </summary>
-public sealed record VaultError(string Code, int Status, string Description)
+sealed record VaultError(string Code, int Status, string Description)
 {
     public static readonly VaultError BadRequest = new("E011001", 400, "Bad request");
     public static readonly VaultError MissingArgument = new("E011002", 400, "Missing arguments");

@@ -4,7 +4,7 @@ namespace OutboundVault.Errors;
 /// The one exception a feature throws to answer with an error. Its message goes to the caller as
 /// <c>errorMessage</c>, so it must never contain a secret.
 /// </summary>
-public sealed class VaultException(VaultError error, string message, Exception? inner = null)
+sealed class VaultException(VaultError error, string message, Exception? inner = null)
     : Exception(message, inner)
 {
     public VaultError Error { get; } = error;

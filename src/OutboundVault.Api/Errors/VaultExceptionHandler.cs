@@ -9,7 +9,7 @@ namespace OutboundVault.Errors;
 /// <see cref="BadHttpRequestException"/> because route handlers are set to throw on bad requests.
 /// Exception messages from parsers can quote request bytes, so only our own wording reaches the caller.
 /// </summary>
-internal sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logger) : IExceptionHandler
+sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -49,7 +49,7 @@ internal sealed class VaultExceptionHandler(ILogger<VaultExceptionHandler> logge
     static bool IsDataError(Exception e)
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
-            if (current is Npgsql.PostgresException { SqlState: [ '2', '2', .. ] }) return true;
+            if (current is Npgsql.PostgresException { SqlState: ['2', '2', ..] }) return true;
         return false;
     }
 

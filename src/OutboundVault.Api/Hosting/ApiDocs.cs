@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace OutboundVault.Hosting;
 
 /// <summary>The OpenAPI document at /openapi/v1.json and Swagger UI at /swagger, with the bearer scheme.</summary>
-internal static class ApiDocs
+static class ApiDocs
 {
     const string SchemeId = "ManagementKey";
 
@@ -30,9 +30,15 @@ internal static class ApiDocs
             return Task.CompletedTask;
         }));
 
-    public static WebApplication MapVaultApiDocs(this WebApplication app)
+    public static RouteGroupBuilder MapVaultApiDocs(this RouteGroupBuilder routes)
     {
-        app.MapOpenApi().AllowAnonymous();
+        routes.MapOpenApi().AllowAnonymous();
+        return routes;
+    }
+
+    /// <summary>Swagger UI at /swagger, over the document at /openapi/v1.json.</summary>
+    public static WebApplication UseApiDocsPage(this WebApplication app)
+    {
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/openapi/v1.json", "OutboundVault v1");

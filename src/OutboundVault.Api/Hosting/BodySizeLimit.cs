@@ -6,7 +6,7 @@ namespace OutboundVault.Hosting;
 /// Bounds request bodies. Kestrel enforces the limit while reading (also for chunked bodies); a declared
 /// Content-Length over it is refused up front so the caller gets the Descope 413 body at once.
 /// </summary>
-internal static class BodySizeLimit
+static class BodySizeLimit
 {
     public static WebApplicationBuilder LimitRequestBodies(this WebApplicationBuilder builder)
     {

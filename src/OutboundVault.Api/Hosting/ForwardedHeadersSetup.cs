@@ -7,7 +7,7 @@ namespace OutboundVault.Hosting;
 /// a reverse proxy its X-Forwarded-Proto and X-Forwarded-Host must be applied first. ASP.NET Core's defaults
 /// trust them only from a loopback proxy; ASPNETCORE_FORWARDEDHEADERS_ENABLED=true trusts any.
 /// </summary>
-internal static class ForwardedHeadersSetup
+static class ForwardedHeadersSetup
 {
     public static IServiceCollection AddVaultForwardedHeaders(this IServiceCollection services) =>
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders |= ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OutboundVault.Hosting;
 
-internal static class JsonSetup
+static class JsonSetup
 {
     /// <summary>camelCase, case-insensitive, unknown fields ignored, nulls left out of responses.</summary>
     public static IServiceCollection AddVaultJson(this IServiceCollection services) =>

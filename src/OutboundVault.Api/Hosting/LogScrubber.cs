@@ -12,7 +12,7 @@ namespace OutboundVault.Hosting;
 /// <item>control characters in any text value are escaped, so a user id with CR/LF cannot forge a log line.</item>
 /// </list>
 /// </summary>
-internal sealed class LogScrubber : ILogEventEnricher
+sealed class LogScrubber : ILogEventEnricher
 {
     /// <summary>The properties ASP.NET Core's hosting and HTTP logging put the query in.</summary>
     static readonly string[] QueryProperties = ["QueryString", "Query"];

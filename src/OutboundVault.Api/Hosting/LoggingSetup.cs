@@ -3,7 +3,7 @@ using Serilog.Events;
 
 namespace OutboundVault.Hosting;
 
-internal static class LoggingSetup
+static class LoggingSetup
 {
     /// <summary>
     /// Serilog behind ILogger, configured from the "Serilog" section over defaults that hold without any
@@ -25,8 +25,11 @@ internal static class LoggingSetup
             .Enrich.FromLogContext()
             .Enrich.With<LogScrubber>();
         if (!builder.Configuration.GetSection("Serilog:WriteTo").Exists())
+        {
             logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger.CreateLogger(), dispose: true);
         return builder;

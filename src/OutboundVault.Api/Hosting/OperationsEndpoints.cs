@@ -5,11 +5,11 @@ using OutboundVault.Errors;
 namespace OutboundVault.Hosting;
 
 /// <summary>Health probes and the license handshake the SDKs make when they start.</summary>
-internal static class OperationsEndpoints
+static class OperationsEndpoints
 {
     public sealed record LicenseResponse(string RateLimitTier);
 
-    public static WebApplication MapHealth(this WebApplication app)
+    public static RouteGroupBuilder MapHealth(this RouteGroupBuilder app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth })
             .ExcludeFromDescription();
@@ -21,7 +21,7 @@ internal static class OperationsEndpoints
     public static RouteGroupBuilder MapLicense(this RouteGroupBuilder mgmt)
     {
         mgmt.MapGet("/license", Ok<LicenseResponse> () => TypedResults.Ok(new LicenseResponse("selfhosted")))
-            .WithName("License").WithSummary("License handshake the Descope SDKs make on start").WithTags("Operations");
+            .WithName("License").WithSummary("License handshake the Descope SDKs make on start");
         return mgmt;
     }
 

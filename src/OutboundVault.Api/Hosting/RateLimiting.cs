@@ -8,9 +8,9 @@ using OutboundVault.Security;
 namespace OutboundVault.Hosting;
 
 /// <summary>Section "RateLimits" (README, Configuration). The defaults leave the benchmarks and tests unthrottled.</summary>
-public sealed class RateLimitOptions
+sealed class RateLimitOptions : Hosting.ISettings
 {
-    public const string SectionName = "RateLimits";
+    public static string SectionName => "RateLimits";
 
     public bool Enabled { get; set; } = true;
 
@@ -27,6 +27,12 @@ public sealed class RateLimitOptions
 
     /// <summary>Failed authentications one address may make per minute; beyond it, every failure answers 429.</summary>
     public int FailedAuthenticationsPerMinute { get; set; } = 300;
+
+    public IEnumerable<string> Problems()
+    {
+        if (KeyPerSecond <= 0 || KeyBurst <= 0 || AddressPerSecond <= 0 || AddressBurst <= 0 || FailedAuthenticationsPerMinute <= 0)
+            yield return "RateLimits: every rate and burst must be positive (turn limits off with RateLimits:Enabled=false).";
+    }
 }
 
 /// <summary>
@@ -35,14 +41,11 @@ public sealed class RateLimitOptions
 /// caller claims in a header. Refusals answer 429 with Retry-After and the Descope body (the SDKs map 429 to their
 /// rate-limit error, and never retry it as they do 503).
 /// </summary>
-internal static class RateLimiting
+static class RateLimiting
 {
     public static IServiceCollection AddVaultRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName)
-            .Validate(o => o.KeyPerSecond > 0 && o.KeyBurst > 0 && o.AddressPerSecond > 0 && o.AddressBurst > 0 && o.FailedAuthenticationsPerMinute > 0,
-                "RateLimits: every rate and burst must be positive (turn limits off with RateLimits:Enabled=false)")
-            .ValidateOnStart();
+        services.AddSettings<RateLimitOptions>();
         services.AddSingleton<FailedAuthentications>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
@@ -79,7 +82,7 @@ internal static class RateLimiting
 }
 
 /// <summary>Counts failed authentications per address in one-minute windows: repeated guessing from one address is slowed to 429s.</summary>
-internal sealed class FailedAuthentications(IOptions<RateLimitOptions> options) : IDisposable
+sealed class FailedAuthentications(IOptions<RateLimitOptions> options) : IDisposable
 {
     readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions

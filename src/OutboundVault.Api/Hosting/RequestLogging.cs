@@ -7,7 +7,7 @@ namespace OutboundVault.Hosting;
 /// logs is the one the caller got, after the error handler wrote it. The route template rather
 /// than the path, and never headers, query strings or bodies: those carry keys, codes and tokens.
 /// </summary>
-internal static class RequestLogging
+static class RequestLogging
 {
     public static WebApplication UseRequestLogging(this WebApplication app)
     {

@@ -4,7 +4,7 @@ namespace OutboundVault.Hosting;
 /// The one place where the vault answers a Descope SDK differently because of what it cannot read (README, "SDK
 /// compatibility"). The SDKs name themselves in <c>x-descope-sdk-name</c>.
 /// </summary>
-internal static class SdkDialect
+static class SdkDialect
 {
     public const string NameHeader = "x-descope-sdk-name";
 

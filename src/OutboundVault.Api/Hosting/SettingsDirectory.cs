@@ -3,8 +3,11 @@ using Microsoft.Extensions.FileProviders;
 
 namespace OutboundVault.Hosting;
 
-internal static class SettingsDirectory
+static class SettingsDirectory
 {
+    /// <summary>Where the chosen directory is kept in the configuration, for the data module to resolve DataDirectory against.</summary>
+    public const string Key = "OutboundVault:SettingsDirectory";
+
     /// <summary>
     /// Where the vault reads appsettings.json and resolves a relative <c>DataDirectory</c>: the content root (the
     /// working directory: <c>dotnet run</c>'s project directory, the container's WORKDIR) when it holds the settings,
@@ -12,7 +15,13 @@ internal static class SettingsDirectory
     /// (<c>cd / &amp;&amp; dotnet /app/OutboundVault.Api.dll</c>) so finds its settings and its data instead of silently
     /// opening a new, empty database with a new key.
     /// </summary>
-    public static string UseSettingsDirectory(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder UseSettingsDirectory(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>(Key, Choose(builder))]);
+        return builder;
+    }
+
+    static string Choose(WebApplicationBuilder builder)
     {
         var contentRoot = builder.Environment.ContentRootPath;
         if (File.Exists(Path.Combine(contentRoot, "appsettings.json"))) return contentRoot;

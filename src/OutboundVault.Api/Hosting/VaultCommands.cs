@@ -13,7 +13,7 @@ namespace OutboundVault.Hosting;
 /// server. They run after the start-up preparation (migrations, key check), beside a running server too, and
 /// write their result alone on stdout (logs go to stderr).
 /// </summary>
-internal static class VaultCommands
+static class VaultCommands
 {
     const string Keys = "keys";
     const string Usage = "Commands: reencrypt (seal every stored secret under the primary encryption key); " +

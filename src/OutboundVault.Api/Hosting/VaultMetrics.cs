@@ -8,10 +8,12 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Hosting;
 
 /// <summary>Section "Metrics": the Prometheus scrape endpoint <c>/metrics</c>, off by default (keep it off the public ingress).</summary>
-public sealed class MetricsOptions
+sealed class MetricsOptions : Hosting.ISettings
 {
-    public const string SectionName = "Metrics";
+    public static string SectionName => "Metrics";
     public bool Enabled { get; set; }
+
+    public IEnumerable<string> Problems() => [];
 }
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class MetricsOptions
 /// flows, the revocation queue and the tokens that need a reconnect (provider latency: <see cref="Providers.ProviderMetrics"/>).
 /// The instruments cost nothing measurable while nobody listens, so they are always there.
 /// </summary>
-public sealed class VaultMetrics
+sealed class VaultMetrics
 {
     public const string MeterName = "OutboundVault";
     static readonly TimeSpan CountEvery = TimeSpan.FromSeconds(30);
@@ -80,25 +82,28 @@ public sealed class VaultMetrics
     }
 }
 
-internal static class VaultMetricsSetup
+static class VaultMetricsSetup
 {
     public static IServiceCollection AddVaultMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
+        services.AddSettings<MetricsOptions>();
         services.AddSingleton(sp => new VaultMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TokenRevocationQueue>(),
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>()));
         if (configuration.GetValue<bool>($"{MetricsOptions.SectionName}:{nameof(MetricsOptions.Enabled)}"))
+        {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter(VaultMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
+        }
+
         return services;
     }
 
-    public static WebApplication MapVaultMetrics(this WebApplication app)
+    public static RouteGroupBuilder MapVaultMetrics(this RouteGroupBuilder routes)
     {
-        if (app.Configuration.GetValue<bool>($"{MetricsOptions.SectionName}:{nameof(MetricsOptions.Enabled)}"))
-            app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
-        return app;
+        if (((IEndpointRouteBuilder)routes).ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value.Enabled)
+            routes.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        return routes;
     }
 }

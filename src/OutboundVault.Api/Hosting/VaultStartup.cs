@@ -4,7 +4,7 @@ using OutboundVault.Security;
 
 namespace OutboundVault.Hosting;
 
-internal static class VaultStartup
+static class VaultStartup
 {
     /// <summary>
     /// Runs before the server listens: migrate, refuse ciphertext no configured key opens, and load (or

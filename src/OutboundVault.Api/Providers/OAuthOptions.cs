@@ -1,9 +1,9 @@
 namespace OutboundVault.Providers;
 
 /// <summary>Settings for talking to OAuth providers, bound from the "OAuth" configuration section.</summary>
-public sealed class OAuthOptions
+sealed class OAuthOptions : Hosting.ISettings
 {
-    public const string SectionName = "OAuth";
+    public static string SectionName => "OAuth";
 
     /// <summary>External base URL of the vault, used to build the connect callback redirect URI.</summary>
     public string? PublicBaseUrl { get; set; }
@@ -19,4 +19,12 @@ public sealed class OAuthOptions
 
     /// <summary>How long a fetched discovery document is reused. Zero disables caching.</summary>
     public TimeSpan DiscoveryCacheLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public IEnumerable<string> Problems()
+    {
+        if (ProviderTimeout <= TimeSpan.Zero) yield return "OAuth:ProviderTimeout must be positive.";
+        if (DiscoveryCacheLifetime < TimeSpan.Zero) yield return "OAuth:DiscoveryCacheLifetime must not be negative.";
+        if (PublicBaseUrl is not null && !Security.PrivateNetworkGuard.TryParseHttpUrl(PublicBaseUrl, out _))
+            yield return "OAuth:PublicBaseUrl must be an absolute http(s) URL.";
+    }
 }

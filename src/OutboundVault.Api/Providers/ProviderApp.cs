@@ -5,7 +5,7 @@ namespace OutboundVault.Providers;
 /// lives only for the duration of a call and never prints the secret.
 /// </summary>
 /// <param name="TokenEndpointAuthMethod">"client_secret_post" (default), "client_secret_basic" or "none".</param>
-public sealed record ProviderApp(
+sealed record ProviderApp(
     string AppId,
     string? ClientId,
     string? ClientSecret,
@@ -31,4 +31,4 @@ public sealed record ProviderApp(
 
 /// <summary>The endpoints of an app after discovery; explicit app fields win over discovered ones.</summary>
 /// <param name="RegistrationUrl">The RFC 7591 client registration endpoint (metadata "registration_endpoint").</param>
-public sealed record ProviderEndpoints(string? AuthorizationUrl, string? TokenUrl, string? RevocationUrl, string? RegistrationUrl = null);
+sealed record ProviderEndpoints(string? AuthorizationUrl, string? TokenUrl, string? RevocationUrl, string? RegistrationUrl = null);

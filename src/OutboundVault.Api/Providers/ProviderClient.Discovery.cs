@@ -1,15 +1,15 @@
 namespace OutboundVault.Providers;
 
 // Endpoint resolution from OIDC discovery / RFC 8414 authorization server metadata.
-public sealed partial class ProviderClient
+sealed partial class ProviderClient
 {
-    private static readonly TimeSpan DiscoveryRetryDelay = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan DiscoveryRetryDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// The app's endpoints: its explicit URLs, with the gaps filled from its discovery document when it
     /// has a discovery URL. Discovery answers are cached per URL for OAuth:DiscoveryCacheLifetime.
     /// </summary>
-    public async Task<ProviderEndpoints> ResolveEndpointsAsync(ProviderApp app, CancellationToken cancellationToken = default)
+    public async Task<ProviderEndpoints> ResolveEndpointsAsync(ProviderApp app, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         var authorizationUrl = NullIfBlank(app.AuthorizationUrl);
@@ -21,7 +21,7 @@ public sealed partial class ProviderClient
             return new ProviderEndpoints(authorizationUrl, tokenUrl, revocationUrl, registrationUrl);
         }
 
-        var discovered = await DiscoverAsync(app, discoveryUrl, cancellationToken).ConfigureAwait(false);
+        var discovered = await DiscoverAsync(app, discoveryUrl, ct);
         return new ProviderEndpoints(
             authorizationUrl ?? discovered.AuthorizationUrl,
             tokenUrl ?? discovered.TokenUrl,
@@ -29,7 +29,7 @@ public sealed partial class ProviderClient
             registrationUrl ?? discovered.RegistrationUrl);
     }
 
-    private async Task<ProviderEndpoints> DiscoverAsync(ProviderApp app, string discoveryUrl, CancellationToken cancellationToken)
+    async Task<ProviderEndpoints> DiscoverAsync(ProviderApp app, string discoveryUrl, CancellationToken ct)
     {
         if (discoveryCache.TryGet(discoveryUrl, out var cached))
         {
@@ -40,14 +40,14 @@ public sealed partial class ProviderClient
         ProviderEndpoints discovered;
         try
         {
-            discovered = await FetchDiscoveryAsync(app, endpoint, cancellationToken).ConfigureAwait(false);
+            discovered = await FetchDiscoveryAsync(app, endpoint, ct);
         }
         catch (ProviderException ex) when (ex.Kind == ProviderFailureKind.Transient)
         {
             // Discovery is a GET without side effects, so one retry is safe. Token and refresh POSTs are
             // never retried (see RequestTokenAsync).
-            await Task.Delay(DiscoveryRetryDelay, timeProvider, cancellationToken).ConfigureAwait(false);
-            discovered = await FetchDiscoveryAsync(app, endpoint, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(DiscoveryRetryDelay, timeProvider, ct);
+            discovered = await FetchDiscoveryAsync(app, endpoint, ct);
         }
 
         // Failures are not cached: the next call asks again.
@@ -55,10 +55,10 @@ public sealed partial class ProviderClient
         return discovered;
     }
 
-    private async Task<ProviderEndpoints> FetchDiscoveryAsync(ProviderApp app, Uri endpoint, CancellationToken cancellationToken)
+    async Task<ProviderEndpoints> FetchDiscoveryAsync(ProviderApp app, Uri endpoint, CancellationToken ct)
     {
         var reply = await SendAsync(app, ProviderOperation.Discovery, new HttpRequestMessage(HttpMethod.Get, endpoint),
-            cancellationToken).ConfigureAwait(false);
+            ct);
         if (!reply.IsSuccess)
         {
             // A 4xx here means the discovery URL is wrong, which only the app's owner can fix.
@@ -76,11 +76,11 @@ public sealed partial class ProviderClient
         return ReadEndpoints(document.RootElement);
     }
 
-    private static ProviderEndpoints ReadEndpoints(System.Text.Json.JsonElement metadata) => new(
+    static ProviderEndpoints ReadEndpoints(System.Text.Json.JsonElement metadata) => new(
         NullIfBlank(ProviderResponseReader.ReadString(metadata, "authorization_endpoint")),
         NullIfBlank(ProviderResponseReader.ReadString(metadata, "token_endpoint")),
         NullIfBlank(ProviderResponseReader.ReadString(metadata, "revocation_endpoint")),
         NullIfBlank(ProviderResponseReader.ReadString(metadata, "registration_endpoint")));
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

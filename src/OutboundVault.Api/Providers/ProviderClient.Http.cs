@@ -4,11 +4,11 @@ using OutboundVault.Security;
 namespace OutboundVault.Providers;
 
 // Sending and failure translation shared by every provider call.
-public sealed partial class ProviderClient
+sealed partial class ProviderClient
 {
-    private Task<ProviderReply> PostFormAsync(
+    Task<ProviderReply> PostFormAsync(
         ProviderApp app, ProviderOperation operation, Uri endpoint, List<KeyValuePair<string, string>> form,
-        bool includeTokenUrlParams, CancellationToken cancellationToken)
+        bool includeTokenUrlParams, CancellationToken ct)
     {
         if (!ProviderClientAuthentication.IsSupported(app.TokenEndpointAuthMethod))
         {
@@ -38,18 +38,18 @@ public sealed partial class ProviderClient
         }
 
         request.Content = new FormUrlEncodedContent(form);
-        return SendAsync(app, operation, request, cancellationToken);
+        return SendAsync(app, operation, request, ct);
     }
 
     /// <summary>Records a provider call's latency when it ends, however it ends.</summary>
-    private readonly struct Measured(Action record) : IDisposable
+    readonly struct Measured(Action record) : IDisposable
     {
         public void Dispose() => record();
     }
 
     /// <summary>Sends and buffers the answer. Disposes <paramref name="request"/>.</summary>
-    private async Task<ProviderReply> SendAsync(
-        ProviderApp app, ProviderOperation operation, HttpRequestMessage request, CancellationToken cancellationToken)
+    async Task<ProviderReply> SendAsync(
+        ProviderApp app, ProviderOperation operation, HttpRequestMessage request, CancellationToken ct)
     {
         using var ownedRequest = request;
         var endpoint = request.RequestUri!;
@@ -58,14 +58,14 @@ public sealed partial class ProviderClient
         using var measured = new Measured(() => metrics.Record(app.AppId, operation, timeProvider.GetElapsedTime(started)));
         try
         {
-            using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await httpClient.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
             logger.LogDebug("{Operation} for app {AppId}: {Endpoint} answered HTTP {StatusCode} in {ElapsedMs:0} ms",
                 operation, app.AppId, Describe(endpoint), (int)response.StatusCode,
                 timeProvider.GetElapsedTime(started).TotalMilliseconds);
             return new ProviderReply((int)response.StatusCode, body, response.Headers.WwwAuthenticate.ToString());
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             throw; // The caller gave up; that is not a provider failure.
         }
@@ -86,12 +86,12 @@ public sealed partial class ProviderClient
         }
     }
 
-    private Uri RequireUrl(ProviderApp app, ProviderOperation operation, string url, string what) =>
+    Uri RequireUrl(ProviderApp app, ProviderOperation operation, string url, string what) =>
         PrivateNetworkGuard.TryParseHttpUrl(url, out var uri)
             ? uri
             : throw Fail(app, operation, ProviderFailureKind.Configuration, $"the {what} is not an absolute http(s) URL");
 
-    private ProviderException StatusFailure(
+    ProviderException StatusFailure(
         ProviderApp app, ProviderOperation operation, Uri endpoint, int statusCode, string? providerError)
     {
         var kind = ProviderFailureClassifier.Classify(statusCode, providerError);
@@ -101,7 +101,7 @@ public sealed partial class ProviderClient
     }
 
     /// <summary>Builds and logs a failure. <paramref name="reason"/> must never contain a secret.</summary>
-    private ProviderException Fail(
+    ProviderException Fail(
         ProviderApp app, ProviderOperation operation, ProviderFailureKind kind, string reason,
         string? providerError = null, int? statusCode = null, Exception? inner = null)
     {
@@ -111,9 +111,9 @@ public sealed partial class ProviderClient
     }
 
     // Scheme, host and path only: a query string could carry an app's API key.
-    private static string Describe(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
+    static string Describe(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Path);
 
-    private static PrivateNetworkBlockedException? FindBlocked(Exception exception)
+    static PrivateNetworkBlockedException? FindBlocked(Exception exception)
     {
         for (var current = exception.InnerException; current is not null; current = current.InnerException)
         {
@@ -127,7 +127,7 @@ public sealed partial class ProviderClient
     }
 
     /// <param name="Challenge">The WWW-Authenticate header, empty when absent.</param>
-    private sealed record ProviderReply(int StatusCode, string Body, string Challenge)
+    sealed record ProviderReply(int StatusCode, string Body, string Challenge)
     {
         public bool IsSuccess => StatusCode is >= 200 and < 300;
     }

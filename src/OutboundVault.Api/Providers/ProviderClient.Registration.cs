@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 namespace OutboundVault.Providers;
 
 // Dynamic client registration (RFC 7591).
-public sealed partial class ProviderClient
+sealed partial class ProviderClient
 {
-    private static readonly string[] RegisteredGrantTypes = ["authorization_code", "refresh_token"];
-    private static readonly string[] RegisteredResponseTypes = ["code"];
+    static readonly string[] RegisteredGrantTypes = ["authorization_code", "refresh_token"];
+    static readonly string[] RegisteredResponseTypes = ["code"];
 
     /// <summary>
     /// Registers the vault as an OAuth client of the app's provider at <see cref="ProviderApp.RegistrationUrl"/>,
@@ -16,7 +16,7 @@ public sealed partial class ProviderClient
     /// registration whose answer was lost may still have created a client, and a resend would create another.
     /// </summary>
     public async Task<ProviderClientRegistration> RegisterClientAsync(
-        ProviderApp app, ClientRegistrationRequest registration, CancellationToken cancellationToken = default)
+        ProviderApp app, ClientRegistrationRequest registration, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(registration);
@@ -24,7 +24,7 @@ public sealed partial class ProviderClient
             ?? throw Fail(app, ProviderOperation.Registration, ProviderFailureKind.Configuration,
                 "the token endpoint auth method is not one of client_secret_post, client_secret_basic, none");
 
-        var registrationUrl = (await ResolveEndpointsAsync(app, cancellationToken).ConfigureAwait(false)).RegistrationUrl
+        var registrationUrl = (await ResolveEndpointsAsync(app, ct)).RegistrationUrl
             ?? throw Fail(app, ProviderOperation.Registration, ProviderFailureKind.Configuration,
                 "the app has no registration endpoint (set dcrUrl, or a discoveryUrl whose metadata lists registration_endpoint)");
         var endpoint = RequireUrl(app, ProviderOperation.Registration, registrationUrl, "registration URL");
@@ -33,7 +33,7 @@ public sealed partial class ProviderClient
         {
             Content = new StringContent(RegistrationBody(registration, requestedMethod), Encoding.UTF8, "application/json"),
         };
-        var reply = await SendAsync(app, ProviderOperation.Registration, request, cancellationToken).ConfigureAwait(false);
+        var reply = await SendAsync(app, ProviderOperation.Registration, request, ct);
 
         using var document = ProviderResponseReader.TryParseObject(reply.Body);
         if (!reply.IsSuccess)
@@ -61,7 +61,7 @@ public sealed partial class ProviderClient
         return registered;
     }
 
-    private static string RegistrationBody(ClientRegistrationRequest registration, string authMethod)
+    static string RegistrationBody(ClientRegistrationRequest registration, string authMethod)
     {
         var body = new Dictionary<string, object>
         {
@@ -79,7 +79,7 @@ public sealed partial class ProviderClient
         return JsonSerializer.Serialize(body);
     }
 
-    private ProviderClientRegistration ReadRegistration(
+    ProviderClientRegistration ReadRegistration(
         ProviderApp app, Uri endpoint, int statusCode, JsonElement root, string requestedMethod)
     {
         if (ProviderResponseReader.ReadString(root, "client_id") is not { Length: > 0 } clientId)

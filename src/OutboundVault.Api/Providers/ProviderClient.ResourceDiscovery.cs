@@ -10,7 +10,7 @@ namespace OutboundVault.Providers;
 /// <param name="Resource">The resource identifier: the RFC 8707 <c>resource</c> parameter of every authorization and token request.</param>
 /// <param name="Scopes">The scopes the server's 401 challenge asked for, else its <c>scopes_supported</c>.</param>
 /// <param name="AuthorizationServerMetadataUrl">Where the authorization server's RFC 8414 / OIDC metadata was found.</param>
-public sealed record ProtectedResourceMetadata(
+sealed record ProtectedResourceMetadata(
     string Resource,
     string? ResourceName,
     IReadOnlyList<string> Scopes,
@@ -21,26 +21,24 @@ public sealed record ProtectedResourceMetadata(
 // Discovery the way MCP clients do it (README, "Connecting to remote MCP servers"): the server's 401 challenge or RFC 9728 well-known
 // metadata names the authorization server, whose RFC 8414 or OIDC metadata names the endpoints. Every
 // request goes through the provider HttpClient, so the private-network guard checks each discovered URL.
-public sealed partial class ProviderClient
+sealed partial class ProviderClient
 {
-    private const string ResourceMetadataPath = "/.well-known/oauth-protected-resource";
-    private const ProviderOperation ResourceDiscovery = ProviderOperation.ResourceDiscovery;
+    const string ResourceMetadataPath = "/.well-known/oauth-protected-resource";
+    const ProviderOperation ResourceDiscovery = ProviderOperation.ResourceDiscovery;
 
     public async Task<ProtectedResourceMetadata> DiscoverProtectedResourceAsync(
-        string appId, string resourceUrl, CancellationToken cancellationToken = default)
+        string appId, string resourceUrl, CancellationToken ct = default)
     {
         var app = new ProviderApp(appId, null, null, null, null, null, null, [], ProviderApp.ClientSecretPost);
         var resourceUri = RequireUrl(app, ResourceDiscovery, resourceUrl, "MCP server URL");
 
         // An MCP server answers an unauthenticated request with 401 and, per RFC 9728 §5.1, names its metadata.
-        var probe = await SendAsync(app, ResourceDiscovery, new HttpRequestMessage(HttpMethod.Get, resourceUri), cancellationToken)
-            .ConfigureAwait(false);
+        var probe = await SendAsync(app, ResourceDiscovery, new HttpRequestMessage(HttpMethod.Get, resourceUri), ct);
         var challenge = probe.StatusCode == StatusCodes.Status401Unauthorized ? probe.Challenge : "";
         Uri[] resourceCandidates = ChallengeParameter(challenge, "resource_metadata") is { } named
             ? [RequireUrl(app, ResourceDiscovery, named, "resource_metadata URL")]
             : WellKnownUrls(resourceUri, ResourceMetadataPath);
-        var (_, resourceDocument) = await FirstDocumentAsync(app, resourceCandidates, "protected resource metadata (RFC 9728)", cancellationToken)
-            .ConfigureAwait(false);
+        var (_, resourceDocument) = await FirstDocumentAsync(app, resourceCandidates, "protected resource metadata (RFC 9728)", ct);
         using var resourceMetadata = resourceDocument;
         var root = resourceMetadata.RootElement;
 
@@ -57,7 +55,7 @@ public sealed partial class ProviderClient
                 "the protected resource metadata names no authorization_servers");
         var issuerUri = RequireUrl(app, ResourceDiscovery, issuer, "authorization server");
         var (metadataUrl, serverDocument) = await FirstDocumentAsync(app, AuthorizationServerMetadataUrls(issuerUri),
-            "authorization server metadata (RFC 8414 or OpenID Connect discovery)", cancellationToken).ConfigureAwait(false);
+            "authorization server metadata (RFC 8414 or OpenID Connect discovery)", ct);
         using var serverMetadata = serverDocument;
         var server = serverMetadata.RootElement;
         if (!SameIdentifier(ProviderResponseReader.ReadString(server, "issuer"), issuer))
@@ -92,14 +90,13 @@ public sealed partial class ProviderClient
     }
 
     /// <summary>The first candidate answering 2xx with a JSON object; the others are tried in order.</summary>
-    private async Task<(Uri Url, JsonDocument Document)> FirstDocumentAsync(
-        ProviderApp app, Uri[] candidates, string what, CancellationToken cancellationToken)
+    async Task<(Uri Url, JsonDocument Document)> FirstDocumentAsync(
+        ProviderApp app, Uri[] candidates, string what, CancellationToken ct)
     {
         var answers = new List<string>();
         foreach (var candidate in candidates)
         {
-            var reply = await SendAsync(app, ResourceDiscovery, new HttpRequestMessage(HttpMethod.Get, candidate), cancellationToken)
-                .ConfigureAwait(false);
+            var reply = await SendAsync(app, ResourceDiscovery, new HttpRequestMessage(HttpMethod.Get, candidate), ct);
             if (reply.IsSuccess && ProviderResponseReader.TryParseObject(reply.Body) is { } document)
             {
                 return (candidate, document);
@@ -112,7 +109,7 @@ public sealed partial class ProviderClient
     }
 
     /// <summary>RFC 9728 §3.1 / RFC 8414 §3.1: the well-known segment goes between the host and the path.</summary>
-    private static Uri[] WellKnownUrls(Uri identifier, string wellKnown)
+    static Uri[] WellKnownUrls(Uri identifier, string wellKnown)
     {
         var origin = identifier.GetLeftPart(UriPartial.Authority);
         var path = identifier.AbsolutePath.TrimEnd('/');
@@ -122,7 +119,7 @@ public sealed partial class ProviderClient
     }
 
     /// <summary>The order the MCP authorization spec gives: RFC 8414, then OIDC with the path inserted, then appended.</summary>
-    private static Uri[] AuthorizationServerMetadataUrls(Uri issuer)
+    static Uri[] AuthorizationServerMetadataUrls(Uri issuer)
     {
         var origin = issuer.GetLeftPart(UriPartial.Authority);
         var path = issuer.AbsolutePath.TrimEnd('/');
@@ -137,7 +134,7 @@ public sealed partial class ProviderClient
     }
 
     /// <summary>A resource identifier covers the URL it was discovered from: same origin, and a path prefix of it.</summary>
-    private static bool Covers(Uri resource, Uri requested)
+    static bool Covers(Uri resource, Uri requested)
     {
         if (!string.Equals(resource.GetLeftPart(UriPartial.Authority), requested.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
         {
@@ -148,16 +145,16 @@ public sealed partial class ProviderClient
         return (requested.AbsolutePath.TrimEnd('/') + "/").StartsWith(prefix, StringComparison.Ordinal);
     }
 
-    private static bool SameIdentifier(string? a, string b) =>
+    static bool SameIdentifier(string? a, string b) =>
         a is not null && string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.Ordinal);
 
-    private static string[] ReadStrings(JsonElement root, string name) =>
+    static string[] ReadStrings(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray()
             : [];
 
     /// <summary>A parameter of a <c>Bearer</c> challenge (RFC 6750 §3), quoted or not.</summary>
-    private static string? ChallengeParameter(string challenge, string name)
+    static string? ChallengeParameter(string challenge, string name)
     {
         var match = Regex.Match(challenge, $@"(?:^|[\s,]){Regex.Escape(name)}=(?:""(?<v>[^""]*)""|(?<v>[^\s,]+))", RegexOptions.IgnoreCase);
         return match.Success && match.Groups["v"].Value.Length > 0 ? match.Groups["v"].Value : null;

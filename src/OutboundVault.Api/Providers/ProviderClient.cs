@@ -7,7 +7,7 @@ namespace OutboundVault.Providers;
 /// discovery and client registration. Every call goes through the SSRF-guarded handler registered by AddProviders.
 /// Failures surface as <see cref="ProviderException"/>; the caller's cancellation as OperationCanceledException.
 /// </summary>
-public sealed partial class ProviderClient(
+sealed partial class ProviderClient(
     HttpClient httpClient,
     ProviderDiscoveryCache discoveryCache,
     IOptions<OAuthOptions> options,
@@ -21,7 +21,7 @@ public sealed partial class ProviderClient(
     /// <summary>Redeems an authorization code (RFC 6749 §4.1.3, with the PKCE verifier of RFC 7636).</summary>
     public Task<ProviderTokenResponse> ExchangeCodeAsync(
         ProviderApp app, string code, string redirectUri, string? codeVerifier,
-        CancellationToken cancellationToken = default)
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrEmpty(code);
@@ -38,7 +38,7 @@ public sealed partial class ProviderClient(
             form.Add(new("code_verifier", codeVerifier));
         }
 
-        return RequestTokenAsync(app, ProviderOperation.CodeExchange, form, cancellationToken);
+        return RequestTokenAsync(app, ProviderOperation.CodeExchange, form, ct);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed partial class ProviderClient(
     /// </summary>
     public Task<ProviderTokenResponse> RefreshAsync(
         ProviderApp app, string refreshToken, IReadOnlyCollection<string>? scopes,
-        CancellationToken cancellationToken = default)
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
@@ -62,7 +62,7 @@ public sealed partial class ProviderClient(
             form.Add(new("scope", string.Join(' ', scopes)));
         }
 
-        return RequestTokenAsync(app, ProviderOperation.Refresh, form, cancellationToken);
+        return RequestTokenAsync(app, ProviderOperation.Refresh, form, ct);
     }
 
     /// <summary>
@@ -70,13 +70,13 @@ public sealed partial class ProviderClient(
     /// Throws on failure; callers treat revocation as best effort.
     /// </summary>
     public async Task RevokeAsync(
-        ProviderApp app, string token, string tokenTypeHint, CancellationToken cancellationToken = default)
+        ProviderApp app, string token, string tokenTypeHint, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentException.ThrowIfNullOrEmpty(token);
 
         var revocationUrl = string.IsNullOrWhiteSpace(app.RevocationUrl)
-            ? (await ResolveEndpointsAsync(app, cancellationToken).ConfigureAwait(false)).RevocationUrl
+            ? (await ResolveEndpointsAsync(app, ct)).RevocationUrl
             : app.RevocationUrl;
         if (string.IsNullOrWhiteSpace(revocationUrl))
         {
@@ -91,8 +91,7 @@ public sealed partial class ProviderClient(
 
         var endpoint = RequireUrl(app, ProviderOperation.Revocation, revocationUrl, "revocation URL");
         var reply = await PostFormAsync(
-            app, ProviderOperation.Revocation, endpoint, form, includeTokenUrlParams: false, cancellationToken)
-            .ConfigureAwait(false);
+            app, ProviderOperation.Revocation, endpoint, form, includeTokenUrlParams: false, ct);
         if (!reply.IsSuccess)
         {
             using var document = ProviderResponseReader.TryParseObject(reply.Body);
@@ -101,12 +100,12 @@ public sealed partial class ProviderClient(
         }
     }
 
-    private async Task<ProviderTokenResponse> RequestTokenAsync(
+    async Task<ProviderTokenResponse> RequestTokenAsync(
         ProviderApp app, ProviderOperation operation, List<KeyValuePair<string, string>> form,
-        CancellationToken cancellationToken)
+        CancellationToken ct)
     {
         var tokenUrl = string.IsNullOrWhiteSpace(app.TokenUrl)
-            ? (await ResolveEndpointsAsync(app, cancellationToken).ConfigureAwait(false)).TokenUrl
+            ? (await ResolveEndpointsAsync(app, ct)).TokenUrl
             : app.TokenUrl;
         if (string.IsNullOrWhiteSpace(tokenUrl))
         {
@@ -120,7 +119,7 @@ public sealed partial class ProviderClient(
         // token before the answer was lost, and a resend would then get invalid_grant and kill the grant.
         // The caller decides what a Transient failure means (the refresh coordinator re-reads and retries later).
         var reply = await PostFormAsync(
-            app, operation, endpoint, form, includeTokenUrlParams: true, cancellationToken).ConfigureAwait(false);
+            app, operation, endpoint, form, includeTokenUrlParams: true, ct);
 
         using var document = ProviderResponseReader.TryParseObject(reply.Body);
         var error = document is null ? null : ProviderResponseReader.ReadErrorCode(document.RootElement);

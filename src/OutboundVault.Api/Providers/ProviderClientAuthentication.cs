@@ -5,7 +5,7 @@ using System.Text;
 namespace OutboundVault.Providers;
 
 /// <summary>Applies an app's token endpoint client authentication to a form request (RFC 6749 §2.3.1).</summary>
-internal static class ProviderClientAuthentication
+static class ProviderClientAuthentication
 {
     public static bool IsSupported(string? method) => Normalize(method) is not null;
 
@@ -42,7 +42,7 @@ internal static class ProviderClientAuthentication
         _ => null,
     };
 
-    private static void AddIfPresent(List<KeyValuePair<string, string>> form, string name, string? value)
+    static void AddIfPresent(List<KeyValuePair<string, string>> form, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {

@@ -5,7 +5,7 @@ namespace OutboundVault.Providers;
 /// <param name="RedirectUris">The vault's callback URI for the app; the code exchange must repeat it exactly.</param>
 /// <param name="TokenEndpointAuthMethod">"client_secret_post", "client_secret_basic" or "none" (a public client).</param>
 /// <param name="Scopes">Sent space-joined as "scope" when not empty.</param>
-public sealed record ClientRegistrationRequest(
+sealed record ClientRegistrationRequest(
     string ClientName,
     IReadOnlyList<string> RedirectUris,
     string TokenEndpointAuthMethod,
@@ -15,7 +15,7 @@ public sealed record ClientRegistrationRequest(
 /// <param name="ClientSecret">Null for a public client.</param>
 /// <param name="ClientSecretExpiresAt">Null when the secret never expires (the RFC's 0) or the provider did not say.</param>
 /// <param name="TokenEndpointAuthMethod">The method the provider registered, which may differ from the one asked for.</param>
-public sealed record ProviderClientRegistration(
+sealed record ProviderClientRegistration(
     string ClientId,
     string? ClientSecret,
     DateTimeOffset? ClientSecretExpiresAt,

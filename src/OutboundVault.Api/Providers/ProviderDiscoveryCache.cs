@@ -7,9 +7,9 @@ namespace OutboundVault.Providers;
 /// stored, so a provider that was down is asked again on the next call. A singleton: the typed
 /// ProviderClient itself is transient.
 /// </summary>
-public sealed class ProviderDiscoveryCache(TimeProvider timeProvider)
+sealed class ProviderDiscoveryCache(TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
     public bool TryGet(string discoveryUrl, out ProviderEndpoints endpoints)
     {
@@ -34,5 +34,5 @@ public sealed class ProviderDiscoveryCache(TimeProvider timeProvider)
     /// <summary>Forgets one discovery URL, e.g. after an app's provider moved.</summary>
     public void Invalidate(string discoveryUrl) => entries.TryRemove(discoveryUrl, out _);
 
-    private sealed record Entry(ProviderEndpoints Endpoints, DateTimeOffset ExpiresAt);
+    sealed record Entry(ProviderEndpoints Endpoints, DateTimeOffset ExpiresAt);
 }

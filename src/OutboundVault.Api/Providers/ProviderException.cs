@@ -6,7 +6,7 @@ namespace OutboundVault.Providers;
 /// A provider call failed. The message names the app, the operation and the provider's status or
 /// error code; it never carries a token, code, verifier, secret or the raw response body.
 /// </summary>
-public sealed class ProviderException : Exception
+sealed class ProviderException : Exception
 {
     public ProviderException()
     {
@@ -41,7 +41,7 @@ public sealed class ProviderException : Exception
     public int? StatusCode { get; }
 }
 
-public static class ProviderExceptionTranslation
+static class ProviderExceptionTranslation
 {
     /// <summary>
     /// The vault's answer to a provider failure while an operator or a connect is waiting: 400 when only the app's

@@ -1,14 +1,14 @@
 namespace OutboundVault.Providers;
 
 /// <summary>Maps a provider's HTTP status and OAuth error code to what the failure means.</summary>
-internal static class ProviderFailureClassifier
+static class ProviderFailureClassifier
 {
     // GitHub answers a dead refresh token or code with HTTP 200 and these codes instead of invalid_grant.
-    private static readonly HashSet<string> InvalidGrantCodes =
+    static readonly HashSet<string> InvalidGrantCodes =
         new(StringComparer.Ordinal) { "invalid_grant", "bad_refresh_token", "bad_verification_code" };
 
     // Codes that mean "not now" even when a provider sends them with a 4xx.
-    private static readonly HashSet<string> TransientCodes =
+    static readonly HashSet<string> TransientCodes =
         new(StringComparer.Ordinal) { "temporarily_unavailable", "server_error", "slow_down" };
 
     public static ProviderFailureKind Classify(int statusCode, string? providerError)

@@ -1,7 +1,7 @@
 namespace OutboundVault.Providers;
 
 /// <summary>What a failed provider call means for the caller.</summary>
-public enum ProviderFailureKind
+enum ProviderFailureKind
 {
     /// <summary>5xx, 429, timeout, network error, malformed body: worth trying again later.</summary>
     Transient,

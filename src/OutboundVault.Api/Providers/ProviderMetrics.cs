@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace OutboundVault.Providers;
 
 /// <summary>Provider call latency by app and operation, on the vault's meter (README, "Metrics").</summary>
-public sealed class ProviderMetrics
+sealed class ProviderMetrics
 {
     readonly Histogram<double> calls;
 

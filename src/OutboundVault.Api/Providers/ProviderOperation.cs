@@ -1,7 +1,7 @@
 namespace OutboundVault.Providers;
 
 /// <summary>The provider calls the vault makes; named in every failure message and log line.</summary>
-internal enum ProviderOperation
+enum ProviderOperation
 {
     CodeExchange,
     Refresh,
@@ -11,7 +11,7 @@ internal enum ProviderOperation
     ResourceDiscovery,
 }
 
-internal static class ProviderOperationNames
+static class ProviderOperationNames
 {
     public static string Describe(this ProviderOperation operation) => operation switch
     {

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace OutboundVault.Providers;
 
 /// <summary>Reads provider JSON answers leniently, the way real providers actually send them.</summary>
-internal static partial class ProviderResponseReader
+static partial class ProviderResponseReader
 {
     /// <summary>Parses a JSON object; null for anything else (HTML error pages, form-encoded bodies, "not json").</summary>
     public static JsonDocument? TryParseObject(string body)
@@ -84,7 +84,7 @@ internal static partial class ProviderResponseReader
     }
 
     // RFC 6749 says a space-separated string; a few providers send a JSON array instead.
-    private static string? ReadScope(JsonElement root)
+    static string? ReadScope(JsonElement root)
     {
         if (!root.TryGetProperty("scope", out var value))
         {
@@ -101,7 +101,7 @@ internal static partial class ProviderResponseReader
         };
     }
 
-    private static string? ReadSubject(string? idToken)
+    static string? ReadSubject(string? idToken)
     {
         if (idToken is null)
         {
@@ -120,7 +120,7 @@ internal static partial class ProviderResponseReader
         }
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
     private static partial Regex ErrorCodePattern();

@@ -1,9 +1,9 @@
 namespace OutboundVault.Providers;
 
 /// <summary>A successful token endpoint answer (code exchange or refresh).</summary>
-public sealed class ProviderTokenResponse
+sealed class ProviderTokenResponse
 {
-    private static readonly char[] ScopeSeparators = [' ', ','];
+    static readonly char[] ScopeSeparators = [' ', ','];
 
     public required string AccessToken { get; init; }
 
@@ -28,6 +28,12 @@ public sealed class ProviderTokenResponse
             : Scope.Split(ScopeSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Distinct(StringComparer.Ordinal)
                 .ToArray();
+
+    /// <summary>
+    /// What was granted: the answer's scopes, or the <paramref name="requested"/> ones when it names none
+    /// (RFC 6749 §5.1 leaves <c>scope</c> out when it equals the request).
+    /// </summary>
+    public IReadOnlyList<string> ScopesOr(IReadOnlyList<string> requested) => Scopes.Count > 0 ? Scopes : requested;
 
     public string? IdToken { get; init; }
 

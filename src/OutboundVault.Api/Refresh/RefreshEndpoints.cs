@@ -8,18 +8,18 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Refresh;
 
-public sealed record TokenRefreshRequest(string? Id);
+sealed record TokenRefreshRequest(string? Id);
 
 /// <summary>The refreshed token's metadata: the management view never carries the secrets.</summary>
-public sealed record TokenRefreshResponse(TokenMetadata Token);
+sealed record TokenRefreshResponse(TokenMetadata Token);
 
-internal sealed class TokenRefreshRequestValidator : AbstractValidator<TokenRefreshRequest>
+sealed class TokenRefreshRequestValidator : AbstractValidator<TokenRefreshRequest>
 {
     public TokenRefreshRequestValidator() => RuleFor(r => r.Id).NotEmptyArgument("id").ValidId("id");
 }
 
 /// <summary>POST /v1/mgmt/outbound/token/refresh: the console's "refresh now" button.</summary>
-internal static class RefreshEndpoints
+static class RefreshEndpoints
 {
     public static RouteGroupBuilder MapRefreshRoutes(this RouteGroupBuilder outbound)
     {
@@ -31,7 +31,7 @@ internal static class RefreshEndpoints
         return outbound;
     }
 
-    static async Task<Ok<TokenRefreshResponse>> RefreshNow(TokenRefreshRequest request, VaultDbContext db, RefreshCoordinator coordinator, CancellationToken ct)
+    static async Task<Ok<TokenRefreshResponse>> RefreshNow(TokenRefreshRequest request, VaultDbContext db, RefreshCoordinator coordinator, TimeProvider clock, CancellationToken ct)
     {
         var token = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == request.Id, ct)
             ?? throw VaultException.NotFound($"No token with id '{request.Id}'");
@@ -40,15 +40,8 @@ internal static class RefreshEndpoints
         if (!token.HasRefreshToken) throw RefreshErrors.NothingToRefresh(token);
 
         var result = await coordinator.RefreshAsync(token.Id, token.Version, force: true, ct);
-        return result.Outcome switch
-        {
-            RefreshOutcome.Refreshed or RefreshOutcome.Current => TypedResults.Ok(new TokenRefreshResponse(TokenMetadata.For(result.Token!))),
-            RefreshOutcome.Dead => throw RefreshErrors.Reconnect(token),
-            RefreshOutcome.NoRefreshToken => throw RefreshErrors.NothingToRefresh(token),
-            // Unlike a fetch, the button asked for a refresh: a failure is the answer even while the old token is valid.
-            RefreshOutcome.Failed => throw new VaultException(VaultError.ProviderFailure,
-                $"Token '{token.Id}' of app '{token.AppId}' could not be refreshed: {result.Error ?? "unknown reason"}"),
-            _ => throw VaultException.NotFound($"Token '{token.Id}' was deleted while it was being refreshed"),
-        };
+        // Unlike a fetch, the button asked for a refresh: a failure is the answer even while the old token is valid.
+        var refreshed = RefreshErrors.TokenOrThrow(result, token, force: true, handsOutStored: false, clock.GetUtcNow().UtcDateTime);
+        return TypedResults.Ok(new TokenRefreshResponse(TokenMetadata.For(refreshed)));
     }
 }

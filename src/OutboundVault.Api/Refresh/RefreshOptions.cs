@@ -1,9 +1,9 @@
 namespace OutboundVault.Refresh;
 
 /// <summary>The refresh engine's settings, bound from the "Refresh" section and validated on start.</summary>
-public sealed class RefreshOptions
+sealed class RefreshOptions : Hosting.ISettings
 {
-    public const string SectionName = "Refresh";
+    public static string SectionName => "Refresh";
 
     /// <summary>A fetch refreshes a token first when it expires sooner than this.</summary>
     public TimeSpan MinValidity { get; set; } = TimeSpan.FromSeconds(60);
@@ -60,5 +60,26 @@ public sealed class RefreshOptions
         var doublings = Math.Clamp(failures - 1, 0, 30);
         var backoff = FailureCooldown.TotalSeconds * Math.Pow(2, doublings);
         return backoff >= MaxBackoff.TotalSeconds ? MaxBackoff : TimeSpan.FromSeconds(backoff);
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (MinValidity < TimeSpan.Zero) yield return "Refresh:MinValidity must not be negative.";
+        if (Margin < MinValidity) yield return "Refresh:Margin must be at least Refresh:MinValidity (the worker refreshes before fetches would have to).";
+        if (Interval <= TimeSpan.Zero) yield return "Refresh:Interval must be positive.";
+        if (Jitter < TimeSpan.Zero) yield return "Refresh:Jitter must not be negative.";
+        if (BatchSize is < 1 or > 10_000) yield return "Refresh:BatchSize must be between 1 and 10000.";
+        if (MaxConcurrency is < 1 or > 256) yield return "Refresh:MaxConcurrency must be between 1 and 256.";
+        if (LeaseDuration < TimeSpan.FromSeconds(3) || LeaseDuration > TimeSpan.FromMinutes(10))
+        {
+            yield return $"Refresh:LeaseDuration ({LeaseDuration}) must be between 3 seconds and 10 minutes: it is renewed every third of it " +
+                "while a provider call runs, and a crashed instance's claims are taken over when it runs out.";
+        }
+
+        if (FailureCooldown <= TimeSpan.Zero) yield return "Refresh:FailureCooldown must be positive.";
+        if (MaxBackoff < FailureCooldown) yield return "Refresh:MaxBackoff must be at least Refresh:FailureCooldown.";
+        if (MaxAttempts < 1) yield return "Refresh:MaxAttempts must be at least 1.";
+        if (RevocationQueueCapacity < 1) yield return "Refresh:RevocationQueueCapacity must be at least 1.";
+        if (RevocationConcurrency is < 1 or > 64) yield return "Refresh:RevocationConcurrency must be between 1 and 64.";
     }
 }

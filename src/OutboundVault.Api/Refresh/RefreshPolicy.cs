@@ -3,11 +3,8 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Refresh;
 
 /// <summary>When a token needs a refresh, and when a stored one can still be handed out.</summary>
-internal static class RefreshPolicy
+static class RefreshPolicy
 {
-    // Far beyond any real token lifetime; keeps a hostile expires_in from overflowing DateTime.
-    static readonly long MaxLifetimeSeconds = (long)TimeSpan.FromDays(3650).TotalSeconds;
-
     /// <summary>
     /// Due when it expires within <paramref name="window"/>. A token with unknown expiry never is (only
     /// forceRefresh refreshes it), nor is an API key. While a failed refresh backs off, a token that has
@@ -28,8 +25,4 @@ internal static class RefreshPolicy
     /// vault cannot tell, and asks for the reconnect.
     /// </summary>
     public static bool IsStillWorking(OutboundToken token, DateTime now) => token.AccessTokenExpiresAt is { } expiresAt && expiresAt > now;
-
-    /// <summary>The expiry an answer's expires_in means; none (or 0) is unknown.</summary>
-    public static DateTime? ExpiryFrom(long? expiresIn, DateTime now) =>
-        expiresIn is { } seconds && seconds > 0 ? now.AddSeconds(Math.Min(seconds, MaxLifetimeSeconds)) : null;
 }

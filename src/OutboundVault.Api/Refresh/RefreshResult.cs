@@ -3,7 +3,7 @@ using OutboundVault.Tokens;
 
 namespace OutboundVault.Refresh;
 
-internal enum RefreshOutcome
+enum RefreshOutcome
 {
     /// <summary>This refresh called the provider and committed the new pair.</summary>
     Refreshed,
@@ -31,7 +31,7 @@ internal enum RefreshOutcome
 /// What a refresh attempt ended with, and the row as it stands afterwards (null when gone or skipped).
 /// <see cref="Error"/> is the secret-free reason recorded on the row.
 /// </summary>
-internal sealed record RefreshResult(RefreshOutcome Outcome, OutboundToken? Token, string? Error = null, ProviderFailureKind? FailureKind = null)
+sealed record RefreshResult(RefreshOutcome Outcome, OutboundToken? Token, string? Error = null, ProviderFailureKind? FailureKind = null)
 {
     public static RefreshResult NotFound { get; } = new(RefreshOutcome.NotFound, null);
     public static RefreshResult Skipped { get; } = new(RefreshOutcome.Skipped, null);

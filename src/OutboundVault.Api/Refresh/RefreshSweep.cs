@@ -7,14 +7,14 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Refresh;
 
 /// <summary>What one worker iteration did.</summary>
-internal sealed record SweepResult(int Claimed, int Refreshed, int Failed, int Dead, int Skipped);
+sealed record SweepResult(int Claimed, int Refreshed, int Failed, int Dead, int Skipped);
 
 /// <summary>
 /// One worker iteration: claims batches of valid, refreshable tokens that expire within Refresh:Margin
 /// (soonest first; not backing off; attempts below the cap; lease free) and refreshes them with bounded
 /// concurrency, until none is due. Claimed rows are leased, so other instances' sweeps take other rows.
 /// </summary>
-internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordinator, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<RefreshSweep> logger)
+sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordinator, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<RefreshSweep> logger)
 {
     public async Task<SweepResult> RunOnceAsync(CancellationToken ct)
     {
@@ -34,7 +34,7 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
             candidates.RemoveAll(id => !seen.Add(id));
             if (candidates.Count == 0) break;
 
-            var claim = TokenLeases.NewClaim();
+            var claim = Leases.NewClaim();
             await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), Recently(readAt, o), o.LeaseDuration, ct);
             var claimed = await db.Tokens.AsNoTracking().Where(t => candidates.Contains(t.Id) && t.LeaseOwner == claim)
                 .OrderBy(t => t.AccessTokenExpiresAt).ToListAsync(ct);
@@ -88,8 +88,8 @@ internal sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinat
                 && t.AccessTokenExpiresAt != null && t.AccessTokenExpiresAt <= horizon
                 && (t.RefreshNotBefore == null || t.RefreshNotBefore <= now)
                 && t.RefreshAttempts < o.MaxAttempts
-                && (t.LeaseOwner == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt <= now)
                 && (t.LastRefreshAt == null || t.LastRefreshAt <= recently))
+            .Where(Leases.FreeAt<OutboundToken>(now))
             .OrderBy(t => t.AccessTokenExpiresAt)
             .Select(t => t.Id)
             .Take(o.BatchSize)

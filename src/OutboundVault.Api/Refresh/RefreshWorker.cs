@@ -7,7 +7,7 @@ namespace OutboundVault.Refresh;
 /// The background refresh loop: a sweep every Refresh:Interval (plus jitter), the first one an interval
 /// after start. Nothing a sweep throws stops the host: a database outage costs one iteration.
 /// </summary>
-internal sealed class RefreshWorker(RefreshSweep sweep, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<RefreshWorker> logger)
+sealed class RefreshWorker(RefreshSweep sweep, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<RefreshWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

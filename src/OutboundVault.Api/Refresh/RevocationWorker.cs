@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using OutboundVault.Connect;
+using OutboundVault.Apps;
 using OutboundVault.Data;
 using OutboundVault.Providers;
-using OutboundVault.Security;
 using OutboundVault.Tokens;
 
 namespace OutboundVault.Refresh;
@@ -12,17 +11,17 @@ namespace OutboundVault.Refresh;
 /// Drains <see cref="TokenRevocationQueue"/>: revokes each deleted token's refresh token, then its
 /// access token, at the app's RFC 7009 endpoint. Outcomes are logged by token and app id, never with a secret.
 /// </summary>
-internal sealed class RevocationWorker(TokenRevocationQueue queue, ITokenRevoker revoker, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, ILogger<RevocationWorker> logger)
+sealed class RevocationWorker(TokenRevocationQueue queue, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, ILogger<RevocationWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await QueueSupersededAsync(stoppingToken);
+            await InScopeAsync(revocation => revocation.QueueSupersededAsync(stoppingToken));
             await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(stoppingToken),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.RevocationConcurrency, CancellationToken = stoppingToken },
-                RevokeAsync);
+                (request, ct) => new ValueTask(InScopeAsync(revocation => revocation.RevokeAsync(request, ct))));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -30,11 +29,21 @@ internal sealed class RevocationWorker(TokenRevocationQueue queue, ITokenRevoker
         }
     }
 
-    /// <summary>Duplicates a migration merged away: deleted here, and revoked like any deleted token.</summary>
-    async Task QueueSupersededAsync(CancellationToken ct)
+    /// <summary>Each revocation in a scope of its own, so one slow provider holds no other revocation's context.</summary>
+    async Task InScopeAsync(Func<TokenRevocation, Task> run)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        await run(scope.ServiceProvider.GetRequiredService<TokenRevocation>());
+    }
+}
+
+/// <summary>Revoking one deleted token at its provider; outcomes are logged by token and app id, never with a secret.</summary>
+sealed class TokenRevocation(
+    VaultDbContext db, OutboundApps apps, ProviderClient client, TokenStore store, ITokenRevoker revoker, ILogger<TokenRevocation> logger)
+{
+    /// <summary>Duplicates a migration merged away: deleted here, and revoked like any deleted token.</summary>
+    public async Task QueueSupersededAsync(CancellationToken ct)
+    {
         var superseded = await db.Tokens.AsNoTracking().Where(t => t.Status == TokenStatuses.Superseded).ToListAsync(ct);
         if (superseded.Count == 0) return;
         await db.Tokens.Where(t => t.Status == TokenStatuses.Superseded).ExecuteDeleteAsync(ct);
@@ -42,33 +51,31 @@ internal sealed class RevocationWorker(TokenRevocationQueue queue, ITokenRevoker
         revoker.RevokeDeleted(superseded);
     }
 
-    public async ValueTask RevokeAsync(RevocationRequest request, CancellationToken ct)
+    public async Task RevokeAsync(RevocationRequest request, CancellationToken ct)
     {
         var token = request.Token;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            var app = request.App ?? await services.GetRequiredService<VaultDbContext>().Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == token.AppId, ct);
+            var app = request.App ?? await apps.FindAsync(token.AppId, ct);
             if (app is null)
             {
                 logger.LogInformation("Token {TokenId} was not revoked: its app {AppId} no longer exists", token.Id, token.AppId);
                 return;
             }
-            var client = services.GetRequiredService<ProviderClient>();
-            var providerApp = app.ToProviderApp(services.GetRequiredService<SecretProtector>());
+            var providerApp = apps.ToProviderApp(app);
             if ((await client.ResolveEndpointsAsync(providerApp, ct)).RevocationUrl is null)
             {
                 logger.LogDebug("Token {TokenId} was not revoked: app {AppId} has no revocation endpoint", token.Id, token.AppId);
                 return;
             }
-            var store = services.GetRequiredService<TokenStore>();
             // The refresh token first: revoking it ends the grant, and most providers drop its access tokens with it.
-            var refreshRevoked = await TryRevokeAsync(client, providerApp, token, store.ReadRefreshToken(token), "refresh_token", ct);
-            var accessRevoked = await TryRevokeAsync(client, providerApp, token, store.ReadAccessToken(token), "access_token", ct);
+            var refreshRevoked = await TryRevokeAsync(providerApp, token, store.ReadRefreshToken(token), "refresh_token", ct);
+            var accessRevoked = await TryRevokeAsync(providerApp, token, store.ReadAccessToken(token), "access_token", ct);
             if (refreshRevoked || accessRevoked)
+            {
                 logger.LogInformation("Revoked deleted token {TokenId} of app {AppId} at the provider (refresh token: {Refresh}, access token: {Access})",
                     token.Id, token.AppId, refreshRevoked, accessRevoked);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -77,7 +84,7 @@ internal sealed class RevocationWorker(TokenRevocationQueue queue, ITokenRevoker
         }
     }
 
-    async Task<bool> TryRevokeAsync(ProviderClient client, ProviderApp app, OutboundToken token, string? secret, string hint, CancellationToken ct)
+    async Task<bool> TryRevokeAsync(ProviderApp app, OutboundToken token, string? secret, string hint, CancellationToken ct)
     {
         if (secret is null) return false;
         try

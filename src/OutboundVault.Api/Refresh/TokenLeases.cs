@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Data;
 using OutboundVault.Tokens;
@@ -11,18 +10,14 @@ namespace OutboundVault.Refresh;
 /// refreshes in one process can tell whose lease a row carries. Every write after the claim is
 /// conditional on still holding it.
 /// </summary>
-internal static class TokenLeases
+static class TokenLeases
 {
-    static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
-
-    public static string NewClaim() => $"{Instance}/{RandomNumberGenerator.GetHexString(16, lowercase: true)}";
-
     /// <summary>Claims the row when its lease is free or expired and it is still at <paramref name="version"/>.</summary>
     public static async Task<bool> TryClaimAsync(VaultDbContext db, string id, Guid version, string claim, DateTime now, TimeSpan duration, CancellationToken ct)
     {
         var until = now + duration;
         return await db.Tokens
-            .Where(t => t.Id == id && t.Version == version && (t.LeaseOwner == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt <= now))
+            .Where(t => t.Id == id && t.Version == version).Where(Leases.FreeAt<OutboundToken>(now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, claim).SetProperty(t => t.LeaseExpiresAt, until), ct) == 1;
     }
 
@@ -38,8 +33,8 @@ internal static class TokenLeases
         var until = now + duration;
         return db.Tokens
             .Where(t => ids.Contains(t.Id) && t.Status == TokenStatuses.Valid && t.RefreshTokenCipher != null
-                && (t.LastRefreshAt == null || t.LastRefreshAt <= refreshedSince)
-                && (t.LeaseOwner == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt <= now))
+                && (t.LastRefreshAt == null || t.LastRefreshAt <= refreshedSince))
+            .Where(Leases.FreeAt<OutboundToken>(now))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, claim).SetProperty(t => t.LeaseExpiresAt, until), ct);
     }
 
@@ -89,7 +84,7 @@ internal static class TokenLeases
                 .SetProperty(t => t.LeaseExpiresAt, (DateTime?)null), ct);
 
     /// <summary>
-    /// Commits a refreshed row (new secrets and version already set on <paramref name="refreshed"/>) only
+    /// Commits a refreshed row (new secrets, version and cleared bookkeeping already set on <paramref name="refreshed"/>) only
     /// if the row is still at <paramref name="previousVersion"/> under our claim: a stale writer cannot
     /// overwrite a newer grant.
     /// </summary>
@@ -103,13 +98,13 @@ internal static class TokenLeases
                 .SetProperty(t => t.TokenType, refreshed.TokenType)
                 .SetProperty(t => t.TokenSub, refreshed.TokenSub)
                 .SetProperty(t => t.AccessTokenExpiresAt, refreshed.AccessTokenExpiresAt)
-                .SetProperty(t => t.Status, TokenStatuses.Valid)
+                .SetProperty(t => t.Status, refreshed.Status)
                 .SetProperty(t => t.LastRefreshAt, refreshed.LastRefreshAt)
-                .SetProperty(t => t.LastRefreshError, (string?)null)
-                .SetProperty(t => t.LastRefreshErrorAt, (DateTime?)null)
-                .SetProperty(t => t.RefreshAttempts, 0)
-                .SetProperty(t => t.RefreshNotBefore, (DateTime?)null)
-                .SetProperty(t => t.LeaseOwner, (string?)null)
-                .SetProperty(t => t.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(t => t.LastRefreshError, refreshed.LastRefreshError)
+                .SetProperty(t => t.LastRefreshErrorAt, refreshed.LastRefreshErrorAt)
+                .SetProperty(t => t.RefreshAttempts, refreshed.RefreshAttempts)
+                .SetProperty(t => t.RefreshNotBefore, refreshed.RefreshNotBefore)
+                .SetProperty(t => t.LeaseOwner, refreshed.LeaseOwner)
+                .SetProperty(t => t.LeaseExpiresAt, refreshed.LeaseExpiresAt)
                 .SetProperty(t => t.UpdatedAt, refreshed.UpdatedAt), ct) == 1;
 }

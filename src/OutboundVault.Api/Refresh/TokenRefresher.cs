@@ -1,16 +1,14 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using OutboundVault.Connect;
-using OutboundVault.Data;
+using OutboundVault.Apps;
 using OutboundVault.Errors;
 using OutboundVault.Providers;
-using OutboundVault.Security;
 using OutboundVault.Tokens;
 
 namespace OutboundVault.Refresh;
 
 /// <summary>The fetch path's and the upload's view of the refresh engine (see <see cref="ITokenRefresher"/>).</summary>
-internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceScopeFactory scopes, IOptions<RefreshOptions> options, TimeProvider clock)
+sealed class TokenRefresher(
+    RefreshCoordinator coordinator, OutboundApps apps, ProviderClient providers, IOptions<RefreshOptions> options, TimeProvider clock)
     : ITokenRefresher
 {
     public async Task<OutboundToken> EnsureFreshAsync(OutboundToken token, bool force, CancellationToken ct)
@@ -26,18 +24,7 @@ internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceSco
 
         var result = await coordinator.RefreshAsync(token.Id, token.Version, force, ct);
         if (result.Outcome == RefreshOutcome.Skipped) result = await coordinator.RefreshAsync(token.Id, token.Version, force, ct);
-        return result.Outcome switch
-        {
-            RefreshOutcome.Refreshed or RefreshOutcome.Current => result.Token!,
-            RefreshOutcome.NoRefreshToken when !force => result.Token!,
-            RefreshOutcome.NoRefreshToken => throw RefreshErrors.NothingToRefresh(token),
-            // The grant is dead, but its last access token may work a while longer: "reconnect" only once it has expired.
-            RefreshOutcome.Dead when !force && result.Token is { } last && RefreshPolicy.IsStillWorking(last, clock.GetUtcNow().UtcDateTime) => last,
-            RefreshOutcome.Dead => throw RefreshErrors.Reconnect(token),
-            RefreshOutcome.Failed when result.Token is { } stored && RefreshPolicy.IsUsable(stored, clock.GetUtcNow().UtcDateTime) => stored,
-            RefreshOutcome.Failed => throw RefreshErrors.Failed(token, result),
-            _ => throw VaultException.NotFound($"Token '{token.Id}' was deleted while it was being refreshed"),
-        };
+        return RefreshErrors.TokenOrThrow(result, token, force, handsOutStored: true, clock.GetUtcNow().UtcDateTime);
     }
 
     public async Task<Grant> VerifyGrantAsync(Grant grant, CancellationToken ct)
@@ -46,15 +33,11 @@ internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceSco
         if (grant.Kind == TokenKinds.ApiKey) return grant;
         var refreshToken = grant.RefreshToken is { Length: > 0 } value ? value
             : throw VaultException.Missing("verifyRefresh needs a refreshToken to verify");
-        await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var app = await services.GetRequiredService<VaultDbContext>().Apps.AsNoTracking().FirstOrDefaultAsync(a => a.Id == grant.AppId, ct)
-            ?? throw VaultException.NotFound($"No outbound app with id '{grant.AppId}'");
+        var app = await apps.GetProviderAppAsync(grant.AppId, ct);
         ProviderTokenResponse response;
         try
         {
-            response = await services.GetRequiredService<ProviderClient>()
-                .RefreshAsync(app.ToProviderApp(services.GetRequiredService<SecretProtector>()), refreshToken, scopes: null, ct);
+            response = await providers.RefreshAsync(app, refreshToken, scopes: null, ct);
         }
         catch (ProviderException ex)
         {
@@ -66,8 +49,8 @@ internal sealed class TokenRefresher(RefreshCoordinator coordinator, IServiceSco
             AccessToken = response.AccessToken,
             RefreshToken = response.RefreshToken ?? refreshToken,
             TokenType = response.TokenType,
-            ExpiresAt = RefreshPolicy.ExpiryFrom(response.ExpiresIn, clock.GetUtcNow().UtcDateTime),
-            Scopes = response.Scopes.Count > 0 ? response.Scopes : grant.Scopes,
+            ExpiresAt = TokenExpiry.FromLifetime(response.ExpiresIn, clock.GetUtcNow().UtcDateTime),
+            Scopes = response.ScopesOr(grant.Scopes),
             TokenSub = response.IdTokenSubject ?? grant.TokenSub,
         };
     }

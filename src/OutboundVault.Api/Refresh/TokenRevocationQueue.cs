@@ -6,14 +6,14 @@ using OutboundVault.Tokens;
 namespace OutboundVault.Refresh;
 
 /// <summary>A deleted token waiting for revocation; it carries ciphertext only, opened when the call is made.</summary>
-internal sealed record RevocationRequest(OutboundToken Token, OutboundApp? App);
+sealed record RevocationRequest(OutboundToken Token, OutboundApp? App);
 
 /// <summary>
 /// Takes deleted tokens off the delete's path: a bounded in-memory queue drained by
 /// <see cref="RevocationWorker"/>. Revocation is best effort (RFC 7009 offers no more), so a full queue
 /// or a stopped process drops requests, and says how many.
 /// </summary>
-internal sealed class TokenRevocationQueue : ITokenRevoker
+sealed class TokenRevocationQueue : ITokenRevoker
 {
     readonly Channel<RevocationRequest> channel;
     readonly ILogger<TokenRevocationQueue> logger;

@@ -7,14 +7,18 @@ namespace OutboundVault.Security;
 /// (and connect) that app when it carries one of the scopes or was issued to one of the clients. An app
 /// without an entry is open to every token with <c>outbound.token.fetch</c>.
 /// </summary>
-public sealed class AccessOptions
+sealed class AccessOptions : Hosting.ISettings
 {
-    public const string SectionName = "Access";
+    public static string SectionName => "Access";
 
     public Dictionary<string, AppAccessRule> Apps { get; set; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Problems() => Apps
+        .Where(app => app.Value.Scopes.Concat(app.Value.ClientIds).Any(string.IsNullOrWhiteSpace))
+        .Select(app => $"Access:Apps:{app.Key}: scopes and client ids must not be empty.");
 }
 
-public sealed class AppAccessRule
+sealed class AppAccessRule
 {
     public List<string> Scopes { get; set; } = [];
     public List<string> ClientIds { get; set; } = [];

@@ -5,7 +5,7 @@ namespace OutboundVault.Security;
 /// (Java's by-token service), <c>Bearer &lt;ProjectId&gt;:&lt;jwt&gt;</c> (python's, and core-js connect) and
 /// node's <c>Bearer &lt;ProjectId&gt;:&lt;jwt&gt;:&lt;ManagementKey&gt;</c>.
 /// </summary>
-public sealed record InboundBearer(string? ProjectId, string Jwt)
+sealed record InboundBearer(string? ProjectId, string Jwt)
 {
     public static InboundBearer? Read(HttpRequest request)
     {

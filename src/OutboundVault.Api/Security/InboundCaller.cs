@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OutboundVault.Security;
 
 /// <summary>What a validated inbound access token says about its holder, read from its claims (kept as issued).</summary>
-public sealed record InboundCaller(string Subject, IReadOnlySet<string> Scopes, IReadOnlySet<string> Tenants, string? ClientId)
+sealed record InboundCaller(string Subject, IReadOnlySet<string> Scopes, IReadOnlySet<string> Tenants, string? ClientId)
 {
     /// <summary>The scope an access token needs to fetch tokens (Descope's inbound-app scope).</summary>
     public const string FetchScope = "outbound.token.fetch";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OutboundVault.Apps;
 using OutboundVault.Errors;
+using OutboundVault.Hosting;
 
 namespace OutboundVault.Security;
 
@@ -13,7 +14,7 @@ namespace OutboundVault.Security;
 /// through OIDC discovery, issuer, audience, lifetime with a minute of clock skew; unsigned tokens are refused.
 /// The authority is operator configuration, not caller input, so it is fetched without the SSRF guard.
 /// </summary>
-public static class InboundTokenAuthentication
+static class InboundTokenAuthentication
 {
     public const string SchemeName = "InboundToken";
     /// <summary>The scheme every vault route authenticates with: an access token or a management key, by the bearer's shape.</summary>
@@ -21,12 +22,7 @@ public static class InboundTokenAuthentication
 
     internal static AuthenticationBuilder AddInboundTokens(this AuthenticationBuilder builder)
     {
-        builder.Services.AddOptions<UserJwtOptions>().BindConfiguration(UserJwtOptions.SectionName)
-            .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || PrivateNetworkGuard.TryParseHttpUrl(o.Authority, out _),
-                "Connect:Jwt:Authority must be an absolute http(s) URL.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.Authority) == string.IsNullOrWhiteSpace(o.Audience),
-                "Connect:Jwt:Authority and Connect:Jwt:Audience must be set together.")
-            .ValidateOnStart();
+        builder.Services.AddSettings<UserJwtOptions>();
         builder.Services.AddOptions<JwtBearerOptions>(SchemeName).Configure<IOptions<UserJwtOptions>>((o, jwt) => Configure(o, jwt.Value));
         // JwtBearer logs rejected tokens with IdentityModel's messages; the vault logs the failure type itself.
         builder.Services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.AspNetCore.Authentication.JwtBearer", LogLevel.Warning));
@@ -64,12 +60,19 @@ public static class InboundTokenAuthentication
                 if (InboundBearer.Read(context.Request) is not { } bearer) return Task.CompletedTask;
                 var credentials = context.HttpContext.RequestServices.GetRequiredService<ManagementCredentials>();
                 if (!jwt.IsConfigured)
+                {
                     context.Fail(new VaultException(VaultError.NotConfigured,
                         "Access tokens are not configured: set Connect:Jwt:Authority and Connect:Jwt:Audience"));
+                }
                 else if (bearer.ProjectId is { } projectId && !credentials.IsProject(projectId))
+                {
                     context.Fail(Rejected("the project id before the token is not this vault's Management:ProjectId"));
+                }
                 else
+                {
                     context.Token = bearer.Jwt;
+                }
+
                 return Task.CompletedTask;
             },
             OnAuthenticationFailed = async context =>

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace OutboundVault.Security;
 
 /// <summary>The AES-256 keys the vault can open, by id. New secrets are sealed with the primary.</summary>
-public sealed partial class KeyRing
+sealed partial class KeyRing
 {
     readonly Dictionary<string, byte[]> keys;
 

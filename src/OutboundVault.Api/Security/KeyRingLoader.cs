@@ -7,7 +7,7 @@ namespace OutboundVault.Security;
 /// in the data directory on first start; PostgreSQL serves several instances, which must share keys
 /// the operator configures, so a missing key there is a start-up error.
 /// </summary>
-internal static class KeyRingLoader
+static class KeyRingLoader
 {
     public const string KeyFileName = "encryption.key";
 
@@ -17,9 +17,12 @@ internal static class KeyRingLoader
         if (entries.Count == 0)
         {
             if (database.IsPostgres)
+            {
                 throw new InvalidOperationException(
                     "Encryption:Keys is required with Database:Provider=Postgres: every instance must share the same keys. " +
                     "Generate one with `openssl rand -base64 32` and set Encryption__Keys__0=<keyId>:<base64>.");
+            }
+
             entries.Add(ReadOrCreateKeyFile(database.DataDirectory, logger));
         }
         return new KeyRing(entries.Select((e, i) => KeyRing.Parse(e.Trim(), i)).ToList());

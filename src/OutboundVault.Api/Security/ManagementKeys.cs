@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using OutboundVault.Data;
 using OutboundVault.Errors;
@@ -9,16 +8,15 @@ namespace OutboundVault.Security;
 /// Keys made at run time (the <c>/v1/mgmt/keys</c> routes and the <c>keys</c> command): created with a role and
 /// optional apps, listed without secrets, revoked. Only the hash is stored; the cleartext is returned once.
 /// </summary>
-internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials credentials, TimeProvider clock, Audit.AuditLog audit)
+sealed class ManagementKeys(VaultDbContext db, ManagementCredentials credentials, TimeProvider clock, Audit.AuditLog audit)
 {
-    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     public async Task<(ManagementKeyRecord Key, string Cleartext)> CreateAsync(string role, IReadOnlyList<string> appIds, CancellationToken ct)
     {
-        var cleartext = "ovk_" + RandomNumberGenerator.GetString(Alphabet, 43);
+        var cleartext = RandomIds.New("ovk_", 43);
         var record = new ManagementKeyRecord
         {
-            Id = "KY" + RandomNumberGenerator.GetString(Alphabet, 22),
+            Id = RandomIds.New("KY", 22),
             ProjectId = credentials.ProjectId,
             KeyHash = ManagementCredentials.Hash(cleartext),
             Role = role,
@@ -69,7 +67,7 @@ internal sealed class ManagementKeys(VaultDbContext db, ManagementCredentials cr
 }
 
 /// <summary>Every few seconds (<c>Management:KeyRefresh</c>): records which keys were used, then reloads the keys, on every instance.</summary>
-internal sealed class ManagementKeyRefresher(
+sealed class ManagementKeyRefresher(
     IServiceScopeFactory scopes, ManagementCredentials credentials, Microsoft.Extensions.Options.IOptions<ManagementOptions> options,
     TimeProvider clock, ILogger<ManagementKeyRefresher> logger) : BackgroundService
 {

@@ -1,9 +1,9 @@
 namespace OutboundVault.Security;
 
 /// <summary>Section "Management": the project id callers put before their key, and the keys it accepts from configuration.</summary>
-public sealed class ManagementOptions
+sealed class ManagementOptions : Hosting.ISettings
 {
-    public const string SectionName = "Management";
+    public static string SectionName => "Management";
     public string? ProjectId { get; set; }
 
     /// <summary>Admin keys.</summary>
@@ -29,5 +29,10 @@ public sealed class ManagementOptions
             var appIds = apps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             yield return (ManagementCredentials.Hash(secret), new ManagementKey($"{ManagementCredentials.ConfiguredPrefix}fetch-{i}", KeyRoles.Fetch, appIds));
         }
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (KeyRefresh <= TimeSpan.Zero) yield return "Management:KeyRefresh must be positive.";
     }
 }

@@ -4,7 +4,7 @@ namespace OutboundVault.Security;
 /// Files and directories only the vault's own user can read: the data directory (0700), generated keys and the
 /// SQLite database with its WAL and shared-memory files (0600).
 /// </summary>
-internal static class PrivateFile
+static class PrivateFile
 {
     const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     const UnixFileMode OwnerOnlyDirectory = OwnerOnly | UnixFileMode.UserExecute;

@@ -4,7 +4,7 @@ namespace OutboundVault.Security;
 /// Thrown by the guarded handler before a socket opens. HttpClient wraps it in an
 /// HttpRequestException; the provider client turns it into a ProviderException of kind Blocked.
 /// </summary>
-public sealed class PrivateNetworkBlockedException : Exception
+sealed class PrivateNetworkBlockedException : Exception
 {
     public PrivateNetworkBlockedException()
     {

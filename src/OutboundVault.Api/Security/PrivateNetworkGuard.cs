@@ -7,7 +7,7 @@ namespace OutboundVault.Security;
 /// SSRF guard for provider calls: app definitions carry URLs chosen by API callers, so without it the
 /// vault could be steered at loopback services, the private network or cloud metadata endpoints.
 /// </summary>
-public static class PrivateNetworkGuard
+static class PrivateNetworkGuard
 {
     /// <summary>True for addresses that must not be reached unless private targets are allowed.</summary>
     public static bool IsPrivate(IPAddress address)
@@ -73,16 +73,16 @@ public static class PrivateNetworkGuard
         ConnectTimeout = connectTimeout,
         // Recycle pooled connections so DNS changes at the provider are picked up (and re-vetted).
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectCallback = (context, cancellationToken) =>
-            ConnectAsync(context.DnsEndPoint, allowPrivateNetworkTargets, cancellationToken),
+        ConnectCallback = (context, ct) =>
+            ConnectAsync(context.DnsEndPoint, allowPrivateNetworkTargets, ct),
     };
 
-    private static async ValueTask<Stream> ConnectAsync(
-        DnsEndPoint endPoint, bool allowPrivateNetworkTargets, CancellationToken cancellationToken)
+    static async ValueTask<Stream> ConnectAsync(
+        DnsEndPoint endPoint, bool allowPrivateNetworkTargets, CancellationToken ct)
     {
         var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken).ConfigureAwait(false);
+            : await Dns.GetHostAddressesAsync(endPoint.Host, ct);
 
         if (!allowPrivateNetworkTargets && addresses.Any(IsPrivate))
         {
@@ -92,7 +92,7 @@ public static class PrivateNetworkGuard
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, endPoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(addresses, endPoint.Port, ct);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -102,7 +102,7 @@ public static class PrivateNetworkGuard
         }
     }
 
-    private static bool IsPrivateIPv4(byte[] b) =>
+    static bool IsPrivateIPv4(byte[] b) =>
         b[0] == 0              // 0.0.0.0/8 "this network", includes the unspecified address
         || b[0] == 10          // 10.0.0.0/8
         || b[0] == 127         // loopback
@@ -112,7 +112,7 @@ public static class PrivateNetworkGuard
         || (b[0] == 192 && b[1] == 168)           // 192.168.0.0/16
         || b[0] >= 224;        // multicast 224/4, reserved 240/4 and broadcast 255.255.255.255
 
-    private static bool IsPrivateIPv6(IPAddress address) =>
+    static bool IsPrivateIPv6(IPAddress address) =>
         address.Equals(IPAddress.IPv6Any)
         || address.Equals(IPAddress.IPv6Loopback)
         || address.IsIPv6LinkLocal     // fe80::/10

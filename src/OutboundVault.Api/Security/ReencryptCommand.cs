@@ -12,7 +12,7 @@ namespace OutboundVault.Security;
 /// or a client secret or code verifier replaced meanwhile, is left alone and reported as skipped. A run that
 /// stops half-way, or reports skipped rows, is simply run again.
 /// </summary>
-internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protector, TokenStore store, TimeProvider clock, ILogger<ReencryptCommand> logger)
+sealed class ReencryptCommand(VaultDbContext db, SecretProtector protector, TokenStore store, TimeProvider clock, ILogger<ReencryptCommand> logger)
 {
     public const string Name = "reencrypt";
     const int Attempts = 3;
@@ -128,7 +128,7 @@ internal sealed class ReencryptCommand(VaultDbContext db, SecretProtector protec
         var (readVersion, now) = (token.Version, clock.GetUtcNow().UtcDateTime);
         store.WriteSecrets(token, store.ReadAccessToken(token), store.ReadRefreshToken(token));
         return await db.Tokens
-            .Where(t => t.Id == token.Id && t.Version == readVersion && (t.LeaseOwner == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt <= now))
+            .Where(t => t.Id == token.Id && t.Version == readVersion).Where(Leases.FreeAt<OutboundToken>(now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.AccessTokenCipher, token.AccessTokenCipher)
                 .SetProperty(t => t.RefreshTokenCipher, token.RefreshTokenCipher)

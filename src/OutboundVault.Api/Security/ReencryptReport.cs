@@ -1,9 +1,9 @@
 namespace OutboundVault.Security;
 
-internal enum Resealed { Reencrypted, AlreadyOnPrimary, Skipped, Unreadable }
+enum Resealed { Reencrypted, AlreadyOnPrimary, Skipped, Unreadable }
 
 /// <summary>What the re-encrypt command did to one table.</summary>
-internal sealed class ReencryptCount(string table)
+sealed class ReencryptCount(string table)
 {
     public string Table { get; } = table;
     public int Reencrypted { get; private set; }
@@ -31,7 +31,7 @@ internal sealed class ReencryptCount(string table)
 }
 
 /// <summary>The command's outcome, printed for the operator.</summary>
-internal sealed record ReencryptReport(string PrimaryKeyId, IReadOnlyList<ReencryptCount> Tables, IReadOnlyList<string> KeysInUse)
+sealed record ReencryptReport(string PrimaryKeyId, IReadOnlyList<ReencryptCount> Tables, IReadOnlyList<string> KeysInUse)
 {
     public bool Complete => Tables.All(t => t.Skipped == 0 && t.Unreadable == 0);
 

@@ -6,7 +6,7 @@ namespace OutboundVault.Security;
 /// The associated data that binds a ciphertext to its place: the kind of row, the ids that own it, the row itself,
 /// and the column. Parts are length-prefixed so no choice of ids can make two different places look alike.
 /// </summary>
-public sealed class SecretContext
+sealed class SecretContext
 {
     readonly string[] parts;
 

@@ -10,7 +10,7 @@ namespace OutboundVault.Security;
 /// row, owner or column fails to open instead of handing out someone else's secret. <c>v1</c> envelopes
 /// (tokens bound to app, owner and column, not to their row) still open; the re-encrypt command reseals them.
 /// </summary>
-public sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logger)
+sealed class SecretProtector(KeyRing ring, ILogger<SecretProtector> logger)
 {
     const string Version = "v2", LegacyVersion = "v1";
     const int NonceSize = 12, TagSize = 16;

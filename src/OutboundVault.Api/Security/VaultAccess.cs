@@ -14,15 +14,15 @@ namespace OutboundVault.Security;
 /// caller may touch that app's tokens of that owner. Both management keys and inbound access tokens pass
 /// through here, and every refusal answers the Descope body (401 for who, 403 for what).
 /// </summary>
-public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<VaultAccess> logger)
+sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<VaultAccess> logger)
 {
     /// <summary>Everything: app management, uploads, deletes, lists, keys. Admin keys only.</summary>
     public const string Admin = "Admin";
-    /// <summary>Contract rows 7–10: a management key (admin or fetch), or an access token with <c>outbound.token.fetch</c>.</summary>
+    /// <summary>docs/contract.md rows 7–10: a management key (admin or fetch), or an access token with <c>outbound.token.fetch</c>.</summary>
     public const string Fetch = "Fetch";
-    /// <summary>Contract rows 20–21 and the license: a management key (admin or fetch), or an access token (which connects its own user).</summary>
+    /// <summary>docs/contract.md rows 20–21 and the license: a management key (admin or fetch), or an access token (which connects its own user).</summary>
     public const string Connect = "Connect";
-    /// <summary>Contract row 13 (a user's connected apps): a management key, admin or fetch; not an access token.</summary>
+    /// <summary>docs/contract.md row 13 (a user's connected apps): a management key, admin or fetch; not an access token.</summary>
     public const string Lookup = "Lookup";
 
     /// <summary>
@@ -45,7 +45,10 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
         if (options.CurrentValue.Apps.TryGetValue(appId, out var rule)
             && !rule.Scopes.Any(caller.Scopes.Contains)
             && !(caller.ClientId is { } client && rule.ClientIds.Contains(client, StringComparer.Ordinal)))
+        {
             throw Refused(caller, appId, $"Access:Apps:{appId} does not allow this access token's scopes or client");
+        }
+
         logger.LogInformation("Access token of {Subject} uses app {AppId} for {Owner}", caller.Subject, appId, owner);
     }
 
@@ -58,10 +61,12 @@ public sealed class VaultAccess(IOptionsMonitor<AccessOptions> options, ILogger<
     internal static void AddPolicies(AuthorizationBuilder authorization)
     {
         foreach (var route in new[] { Admin, Fetch, Connect, Lookup })
+        {
             authorization.AddPolicy(route, p => p
                 .AddAuthenticationSchemes(InboundTokenAuthentication.CallerScheme)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new RouteRequirement(route)));
+        }
     }
 
     internal sealed record RouteRequirement(string Route) : IAuthorizationRequirement;

@@ -4,7 +4,7 @@ namespace OutboundVault.Tokens;
 /// A grant to store, secrets in plaintext: from an upload, a completed connect or an API key.
 /// <see cref="ToString"/> leaves the secrets out.
 /// </summary>
-public sealed record Grant(
+sealed record Grant(
     string AppId,
     TokenOwner Owner,
     string Kind,

@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace OutboundVault.Tokens;
 
 /// <summary>Reads an uploaded id_token's subject. Not validated: the caller holds a management key.</summary>
-internal static class IdTokens
+static class IdTokens
 {
     public static string? Subject(string? idToken)
     {

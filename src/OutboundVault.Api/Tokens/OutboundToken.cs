@@ -6,7 +6,7 @@ namespace OutboundVault.Tokens;
 /// sealed with associated data naming app, owner and column. <see cref="Version"/> is the concurrency
 /// token: a writer holding a stale copy cannot overwrite a freshly rotated refresh token.
 /// </summary>
-public sealed class OutboundToken
+sealed class OutboundToken : Data.ILeased
 {
     public string Id { get; set; } = "";
     public string AppId { get; set; } = "";
@@ -44,16 +44,31 @@ public sealed class OutboundToken
 
     public bool HasRefreshToken => RefreshTokenCipher is not null;
 
+    /// <summary>
+    /// A fresh grant or a successful refresh: valid again, no error, no back-off, no lease. The one place that
+    /// resets the refresh bookkeeping (a refresh's commit writes these same values back).
+    /// </summary>
+    public void ClearRefreshState()
+    {
+        Status = TokenStatuses.Valid;
+        LastRefreshError = null;
+        LastRefreshErrorAt = null;
+        RefreshAttempts = 0;
+        RefreshNotBefore = null;
+        LeaseOwner = null;
+        LeaseExpiresAt = null;
+    }
+
     public override string ToString() => $"OutboundToken {Id} (app {AppId}, user '{UserId}', tenant '{TenantId}')";
 }
 
-public static class TokenKinds
+static class TokenKinds
 {
     public const string OAuth = "oauth";
     public const string ApiKey = "apikey";
 }
 
-public static class TokenStatuses
+static class TokenStatuses
 {
     public const string Valid = "valid";
     /// <summary>The provider refused the refresh token for good: the owner must connect again.</summary>
@@ -62,7 +77,7 @@ public static class TokenStatuses
     public const string Superseded = "superseded";
 }
 
-public static class TokenColumns
+static class TokenColumns
 {
     public const string AccessToken = "accessToken";
     public const string RefreshToken = "refreshToken";

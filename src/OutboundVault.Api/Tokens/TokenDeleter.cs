@@ -8,15 +8,14 @@ namespace OutboundVault.Tokens;
 /// between the read and the delete, the delete is retried with the fresh row, so the revoker sees the
 /// refresh token that was actually live.
 /// </summary>
-internal sealed class TokenDeleter(
-    TokenStore store, ITokenRevoker revoker, Audit.AuditLog audit, Webhooks.WebhookOutbox webhooks, ILogger<TokenDeleter> logger)
+sealed class TokenDeleter(
+    Data.VaultDbContext db, ITokenRevoker revoker, Audit.AuditLog audit, Webhooks.WebhookOutbox webhooks, ILogger<TokenDeleter> logger)
 {
     const int Attempts = 5;
 
     /// <returns>The number of rows deleted.</returns>
     public async Task<int> DeleteAsync(Func<IQueryable<OutboundToken>, IQueryable<OutboundToken>> filter, CancellationToken ct)
     {
-        var db = store.Db;
         for (var attempt = 1; ; attempt++)
         {
             var rows = await filter(db.Tokens).ToListAsync(ct);

@@ -8,8 +8,8 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
 
-/// <summary>Contract rows 7–10: a user's or tenant's token, the latest or the one covering given scopes.</summary>
-internal static class TokenFetchEndpoints
+/// <summary>docs/contract.md rows 7–10: a user's or tenant's token, the latest or the one covering given scopes.</summary>
+static class TokenFetchEndpoints
 {
     public static RouteGroupBuilder MapTokenFetch(this RouteGroupBuilder outbound)
     {

@@ -1,7 +1,7 @@
 namespace OutboundVault.Tokens;
 
 /// <summary>Bounds for token fields beyond the shared app limits.</summary>
-public static class TokenLimits
+static class TokenLimits
 {
     /// <summary>A batch is one transaction: bounded so one request cannot hold the database for long.</summary>
     public const int MaxBatch = 1000;

@@ -4,7 +4,7 @@ namespace OutboundVault.Tokens;
 /// Who a token belongs to: a user (optionally within a tenant) or a tenant. Absent ids are stored as ""
 /// so owner lookups are plain equality on an index.
 /// </summary>
-public sealed record TokenOwner(string UserId, string TenantId)
+sealed record TokenOwner(string UserId, string TenantId)
 {
     public static TokenOwner User(string userId, string? tenantId = null) => new(userId, tenantId ?? "");
     public static TokenOwner Tenant(string tenantId) => new("", tenantId);

@@ -5,17 +5,17 @@ namespace OutboundVault.Tokens;
 /// <summary>
 /// <c>options</c> of the fetch routes. Python passes any dict through (or <c>null</c>); unknown keys are ignored.
 /// </summary>
-public sealed class FetchOptions
+sealed class FetchOptions
 {
     public bool? WithRefreshToken { get; set; }
     public bool? ForceRefresh { get; set; }
 }
 
 /// <summary>
-/// A user fetch (contract rows 7 and 8). Node omits unset keys, go sends <c>"scopes": null</c>, python sends
+/// A user fetch (docs/contract.md rows 7 and 8). Node omits unset keys, go sends <c>"scopes": null</c>, python sends
 /// <c>"options": null, "tenantId": null</c>; the latest route ignores <see cref="Scopes"/>.
 /// </summary>
-public sealed class UserTokenFetch
+sealed class UserTokenFetch
 {
     public string? AppId { get; set; }
     public string? UserId { get; set; }
@@ -26,8 +26,8 @@ public sealed class UserTokenFetch
     public string? ExternalIdentifier { get; set; }
 }
 
-/// <summary>A tenant fetch (contract rows 9 and 10).</summary>
-public sealed class TenantTokenFetch
+/// <summary>A tenant fetch (docs/contract.md rows 9 and 10).</summary>
+sealed class TenantTokenFetch
 {
     public string? AppId { get; set; }
     public string? TenantId { get; set; }
@@ -37,7 +37,7 @@ public sealed class TenantTokenFetch
 }
 
 /// <summary>An API key upload: a user's (row 14, <c>tenantId</c> optional) or a tenant's (row 15).</summary>
-public abstract class ApiKeyUpload
+abstract class ApiKeyUpload
 {
     public string? AppId { get; set; }
     public string? TenantId { get; set; }
@@ -49,7 +49,7 @@ public abstract class ApiKeyUpload
     public override string ToString() => $"{GetType().Name} app {AppId} for {Owner}";
 }
 
-public sealed class UserApiKeyUpload : ApiKeyUpload
+sealed class UserApiKeyUpload : ApiKeyUpload
 {
     public string? UserId { get; set; }
 
@@ -57,7 +57,7 @@ public sealed class UserApiKeyUpload : ApiKeyUpload
     public override TokenOwner Owner => TokenOwner.User(UserId ?? "", TenantId);
 }
 
-public sealed class TenantApiKeyUpload : ApiKeyUpload
+sealed class TenantApiKeyUpload : ApiKeyUpload
 {
     [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.Tenant(TenantId ?? "");
@@ -67,7 +67,7 @@ public sealed class TenantApiKeyUpload : ApiKeyUpload
 /// An OAuth token to upload, as a batch item or (with <see cref="VerifyRefresh"/>) flat as a single upload.
 /// <c>accessTokenExpiry</c> is epoch seconds; 0 or absent means unknown.
 /// </summary>
-public abstract class TokenUpload
+abstract class TokenUpload
 {
     public string? AppId { get; set; }
     public string? TenantId { get; set; }
@@ -92,7 +92,7 @@ public abstract class TokenUpload
     public override string ToString() => $"{GetType().Name} app {AppId} ({(AccessToken is null ? "no " : "")}access, {(RefreshToken is null ? "no " : "")}refresh)";
 }
 
-public sealed class UserTokenUpload : TokenUpload
+sealed class UserTokenUpload : TokenUpload
 {
     public string? UserId { get; set; }
 
@@ -102,7 +102,7 @@ public sealed class UserTokenUpload : TokenUpload
     public override (string? UserId, string? TenantId) OwnerIds => (Arguments.NonEmpty(UserId), Arguments.NonEmpty(TenantId));
 }
 
-public sealed class TenantTokenUpload : TokenUpload
+sealed class TenantTokenUpload : TokenUpload
 {
     [JsonIgnore]
     public override TokenOwner Owner => TokenOwner.Tenant(TenantId ?? "");
@@ -111,6 +111,6 @@ public sealed class TenantTokenUpload : TokenUpload
 }
 
 /// <summary>Rows 18 and 19: <c>{"tokens": [...]}</c>, committed all or nothing.</summary>
-public sealed record UserTokenBatch(List<UserTokenUpload?>? Tokens);
+sealed record UserTokenBatch(List<UserTokenUpload?>? Tokens);
 
-public sealed record TenantTokenBatch(List<TenantTokenUpload?>? Tokens);
+sealed record TenantTokenBatch(List<TenantTokenUpload?>? Tokens);

@@ -3,12 +3,12 @@ using System.Globalization;
 namespace OutboundVault.Tokens;
 
 /// <summary>
-/// A token as the SDKs read it (contract §4). Times are strings of epoch seconds because go's SDK declares
+/// A token as the SDKs read it (docs/contract.md, "The token object"). Times are strings of epoch seconds because go's SDK declares
 /// them <c>string</c> and fails on a JSON number; <c>"0"</c> means unknown (expiry) or never (refresh).
 /// Null fields are left out, so tenant tokens carry no <c>userId</c> and user tokens no <c>tenantId</c>
 /// unless they are tenant-scoped, and Java's SDK gets no times (<see cref="WithoutTimes"/>).
 /// </summary>
-public sealed record TokenResponse(
+sealed record TokenResponse(
     string Id,
     string AppId,
     string? UserId,
@@ -30,18 +30,18 @@ public sealed record TokenResponse(
     /// <summary>The token for a caller that cannot parse its times (<see cref="Hosting.SdkDialect.OmitsTokenTimes"/>).</summary>
     public TokenResponse WithoutTimes() => this with { AccessTokenExpiry = null, LastRefreshTime = null };
 
-    /// <summary>Opens the secrets (the refresh token only when asked for) and shapes the row for the wire.</summary>
-    public static TokenResponse For(OutboundToken token, TokenStore store, bool withRefreshToken) => new(
+    /// <summary>Shapes the row for the wire with its opened secrets (the refresh token only when it was asked for).</summary>
+    public static TokenResponse For(OutboundToken token, string? accessToken, string? refreshToken) => new(
         token.Id,
         token.AppId,
         Arguments.NonEmpty(token.UserId),
         Arguments.NonEmpty(token.TenantId),
         token.TokenSub,
-        store.ReadAccessToken(token),
+        accessToken,
         token.TokenType,
         EpochSeconds(token.AccessTokenExpiresAt),
         token.HasRefreshToken,
-        withRefreshToken ? store.ReadRefreshToken(token) : null,
+        refreshToken,
         EpochSeconds(token.LastRefreshAt),
         token.LastRefreshError,
         token.Scopes,
@@ -53,21 +53,21 @@ public sealed record TokenResponse(
         : "0";
 }
 
-public sealed record TokenEnvelope(TokenResponse Token);
+sealed record TokenEnvelope(TokenResponse Token);
 
 /// <summary>A batch upload's answer: empty on success; otherwise every failing item and nothing was stored.</summary>
-public sealed record BatchUploadResponse(IReadOnlyList<UploadFailure> Failures);
+sealed record BatchUploadResponse(IReadOnlyList<UploadFailure> Failures);
 
 /// <summary>One failing batch item. Only the ids the item carried are present (absent, not "").</summary>
-public sealed record UploadFailure(string AppId, string? UserId, string? TenantId, string ErrorCode, string Reason);
+sealed record UploadFailure(string AppId, string? UserId, string? TenantId, string ErrorCode, string Reason);
 
-public sealed record AppIdsResponse(IReadOnlyList<string> AppIds);
+sealed record AppIdsResponse(IReadOnlyList<string> AppIds);
 
 /// <summary>
 /// A token in the management view: everything about the grant except the secrets themselves. Times are
 /// epoch seconds as numbers here (this is the vault's own API, not an SDK contract).
 /// </summary>
-public sealed record TokenMetadata(
+sealed record TokenMetadata(
     string Id,
     string AppId,
     string? UserId,
@@ -100,4 +100,4 @@ public sealed record TokenMetadata(
         time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToUnixTimeSeconds() : null;
 }
 
-public sealed record TokenPage(IReadOnlyList<TokenMetadata> Tokens, int Total, int Page, int PageSize);
+sealed record TokenPage(IReadOnlyList<TokenMetadata> Tokens, int Total, int Page, int PageSize);

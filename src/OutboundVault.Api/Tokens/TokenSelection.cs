@@ -1,12 +1,12 @@
 namespace OutboundVault.Tokens;
 
 /// <summary>
-/// Which of an owner's tokens a fetch hands out (design.md, Semantics): the most recently stored or
+/// Which of an owner's tokens a fetch hands out (docs/contract.md, "Semantics"): the most recently stored or
 /// refreshed valid one, and for a by-scopes fetch the most recent valid one whose granted scopes include
 /// every requested scope. A token that needs a reconnect is handed out only while its access token has not expired
 /// (its known expiry); then the caller is told to reconnect.
 /// </summary>
-internal static class TokenSelection
+static class TokenSelection
 {
     /// <param name="newestFirst">The owner's tokens for the app, most recently stored or refreshed first.</param>
     /// <param name="requiredScopes">Empty for "latest".</param>

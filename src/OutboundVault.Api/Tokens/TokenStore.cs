@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using OutboundVault.Data;
@@ -12,13 +11,10 @@ namespace OutboundVault.Tokens;
 /// Owns the token rows: which grant a new one replaces, how secrets are sealed to their row, and which
 /// token a fetch sees. Endpoints, the connect flow and the refresh engine all go through it.
 /// </summary>
-public sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvider clock, Audit.AuditLog audit)
+sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvider clock, Audit.AuditLog audit)
 {
-    const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    public VaultDbContext Db => db;
-
-    public static string NewId() => "OT" + RandomNumberGenerator.GetString(IdAlphabet, 26);
+    public static string NewId() => RandomIds.New("OT", 26);
 
     public static string ScopeKeyOf(IEnumerable<string> scopes) =>
         string.Join(' ', scopes.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
@@ -121,13 +117,7 @@ public sealed class TokenStore(VaultDbContext db, SecretProtector protector, Tim
         token.TokenSub = grant.TokenSub;
         token.GrantedBy = grant.GrantedBy;
         token.ExternalIdentifier = grant.ExternalIdentifier;
-        token.Status = TokenStatuses.Valid;
-        token.LastRefreshError = null;
-        token.LastRefreshErrorAt = null;
-        token.RefreshAttempts = 0;
-        token.RefreshNotBefore = null;
-        token.LeaseOwner = null;
-        token.LeaseExpiresAt = null;
+        token.ClearRefreshState();
         token.UpdatedAt = now;
         WriteSecrets(token, grant.AccessToken, grant.RefreshToken);
         return token;

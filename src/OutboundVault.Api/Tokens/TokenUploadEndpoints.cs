@@ -4,8 +4,8 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
 
-/// <summary>Contract rows 14–19: API keys and OAuth tokens uploaded (migrated) by a backend.</summary>
-internal static class TokenUploadEndpoints
+/// <summary>docs/contract.md rows 14–19: API keys and OAuth tokens uploaded (migrated) by a backend.</summary>
+static class TokenUploadEndpoints
 {
     static readonly UserTokenUploadValidator UserItems = new(single: false);
     static readonly TenantTokenUploadValidator TenantItems = new(single: false);

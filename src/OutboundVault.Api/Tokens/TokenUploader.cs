@@ -1,29 +1,29 @@
 using FluentValidation;
-using Microsoft.EntityFrameworkCore;
 using OutboundVault.Apps;
 using OutboundVault.Errors;
+using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
 
 /// <summary>
-/// Stores uploaded API keys and OAuth tokens (rows 14–19) after checking that the app exists and is of the
+/// Stores uploaded API keys and OAuth tokens (docs/contract.md rows 14–19) after checking that the app exists and is of the
 /// matching kind. Batches are all or nothing: every item is checked first, then all are staged and
 /// committed in one SaveChanges (one transaction).
 /// </summary>
-internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
+sealed class TokenUploader(TokenStore store, OutboundApps apps, ITokenRefresher refresher, TimeProvider clock)
 {
     public async Task UploadApiKeyAsync(ApiKeyUpload upload, CancellationToken ct)
     {
-        var appType = await AppTypeAsync(upload.AppId!, ct) ?? throw UnknownApp(upload.AppId!);
-        if (KindMismatch(upload.AppId!, appType, TokenKinds.ApiKey) is { } mismatch) throw VaultException.Invalid(mismatch);
+        var app = await apps.GetAsync(upload.AppId!, ct);
+        if (KindMismatch(app.Id, app.AppType, TokenKinds.ApiKey) is { } mismatch) throw VaultException.Invalid(mismatch);
         await store.SaveAsync(Grant.ApiKey(upload.AppId!, upload.Owner, upload.ApiKey!), ct);
     }
 
     public async Task UploadTokenAsync(TokenUpload upload, CancellationToken ct)
     {
-        var appType = await AppTypeAsync(upload.AppId!, ct) ?? throw UnknownApp(upload.AppId!);
-        if (KindMismatch(upload.AppId!, appType, TokenKinds.OAuth) is { } mismatch) throw VaultException.Invalid(mismatch);
-        var grant = ToGrant(upload);
+        var app = await apps.GetAsync(upload.AppId!, ct);
+        if (KindMismatch(app.Id, app.AppType, TokenKinds.OAuth) is { } mismatch) throw VaultException.Invalid(mismatch);
+        var grant = ToGrant(upload, Now());
         // The provider may rotate the uploaded refresh token while verifying: store the pair it hands back.
         if (upload.VerifyRefresh == true) grant = await refresher.VerifyGrantAsync(grant, ct);
         await store.SaveAsync(grant, ct);
@@ -49,22 +49,22 @@ internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
                 continue;
             }
             var first = result.Errors[0];
-            var error = first.ErrorCode == VaultError.MissingArgument.Code ? VaultError.MissingArgument : VaultError.InvalidRequest;
-            failures.Add((i, Failure(item, i, error, first.ErrorMessage)));
+            failures.Add((i, Failure(item, i, ValidationFilterExtensions.ErrorFor(first), first.ErrorMessage)));
         }
 
         var appIds = valid.Select(v => v.Item.AppId!).Distinct(StringComparer.Ordinal).ToList();
-        var appTypes = await store.Db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.AppType, ct);
+        var appTypes = await apps.TypesAsync(appIds, ct);
         foreach (var (index, item) in valid)
         {
             if (!appTypes.TryGetValue(item.AppId!, out var appType))
-                failures.Add((index, Failure(item, index, VaultError.NotFound, $"No outbound app with id '{item.AppId}'")));
+                failures.Add((index, Failure(item, index, VaultError.NotFound, OutboundApps.NotFound(item.AppId!).Message)));
             else if (KindMismatch(item.AppId!, appType, TokenKinds.OAuth) is { } mismatch)
                 failures.Add((index, Failure(item, index, VaultError.InvalidRequest, mismatch)));
         }
         if (failures.Count > 0) return failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList();
 
-        await store.SaveManyAsync(valid.Select(v => ToGrant(v.Item)).ToList(), ct);
+        var now = Now();
+        await store.SaveManyAsync(valid.Select(v => ToGrant(v.Item, now)).ToList(), ct);
         return [];
     }
 
@@ -74,10 +74,7 @@ internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
         return new UploadFailure(item.AppId ?? "", userId, tenantId, error.Code, $"tokens[{index}]: {reason}");
     }
 
-    Task<string?> AppTypeAsync(string appId, CancellationToken ct) =>
-        store.Db.Apps.AsNoTracking().Where(a => a.Id == appId).Select(a => a.AppType).FirstOrDefaultAsync(ct);
-
-    static VaultException UnknownApp(string appId) => VaultException.NotFound($"No outbound app with id '{appId}'");
+    DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>API keys go to API-key apps and OAuth tokens to OAuth apps; anything else is a caller's mix-up.</summary>
     static string? KindMismatch(string appId, string appType, string kind) => (appType, kind) switch
@@ -93,15 +90,14 @@ internal sealed class TokenUploader(TokenStore store, ITokenRefresher refresher)
     /// An upload without an access token gets an expiry in the past, so the refresh engine obtains one at the
     /// first chance; with one, 0 or no expiry means unknown (refreshed only on forceRefresh).
     /// </summary>
-    static Grant ToGrant(TokenUpload u) => new(
+    static Grant ToGrant(TokenUpload u, DateTime now) => new(
         u.AppId!,
         u.Owner,
         TokenKinds.OAuth,
         Arguments.NonEmpty(u.AccessToken),
         Arguments.NonEmpty(u.RefreshToken),
         Arguments.NonEmpty(u.AccessTokenType) ?? "Bearer",
-        string.IsNullOrEmpty(u.AccessToken) ? DateTime.UnixEpoch
-            : u.AccessTokenExpiry is > 0 and var seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : null,
+        string.IsNullOrEmpty(u.AccessToken) ? DateTime.UnixEpoch : TokenExpiry.FromEpochSeconds(u.AccessTokenExpiry, now),
         Arguments.Scopes(u.Scopes),
         IdTokens.Subject(u.IdToken),
         Arguments.NonEmpty(u.GrantedBy),

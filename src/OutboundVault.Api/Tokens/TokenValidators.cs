@@ -5,7 +5,7 @@ using OutboundVault.Validation;
 
 namespace OutboundVault.Tokens;
 
-internal sealed class UserTokenFetchValidator : AbstractValidator<UserTokenFetch>
+sealed class UserTokenFetchValidator : AbstractValidator<UserTokenFetch>
 {
     public UserTokenFetchValidator()
     {
@@ -16,7 +16,7 @@ internal sealed class UserTokenFetchValidator : AbstractValidator<UserTokenFetch
     }
 }
 
-internal sealed class TenantTokenFetchValidator : AbstractValidator<TenantTokenFetch>
+sealed class TenantTokenFetchValidator : AbstractValidator<TenantTokenFetch>
 {
     public TenantTokenFetchValidator()
     {
@@ -26,7 +26,7 @@ internal sealed class TenantTokenFetchValidator : AbstractValidator<TenantTokenF
     }
 }
 
-internal sealed class UserApiKeyUploadValidator : AbstractValidator<UserApiKeyUpload>
+sealed class UserApiKeyUploadValidator : AbstractValidator<UserApiKeyUpload>
 {
     public UserApiKeyUploadValidator()
     {
@@ -37,7 +37,7 @@ internal sealed class UserApiKeyUploadValidator : AbstractValidator<UserApiKeyUp
     }
 }
 
-internal sealed class TenantApiKeyUploadValidator : AbstractValidator<TenantApiKeyUpload>
+sealed class TenantApiKeyUploadValidator : AbstractValidator<TenantApiKeyUpload>
 {
     public TenantApiKeyUploadValidator()
     {
@@ -48,7 +48,7 @@ internal sealed class TenantApiKeyUploadValidator : AbstractValidator<TenantApiK
 }
 
 /// <summary>The rules for one uploaded OAuth token, shared by single uploads and batch items.</summary>
-internal class TokenUploadValidator<T> : AbstractValidator<T> where T : TokenUpload
+class TokenUploadValidator<T> : AbstractValidator<T> where T : TokenUpload
 {
     public TokenUploadValidator()
     {
@@ -73,7 +73,7 @@ internal class TokenUploadValidator<T> : AbstractValidator<T> where T : TokenUpl
     }
 }
 
-internal sealed class UserTokenUploadValidator : TokenUploadValidator<UserTokenUpload>
+sealed class UserTokenUploadValidator : TokenUploadValidator<UserTokenUpload>
 {
     public UserTokenUploadValidator(bool single)
     {
@@ -82,7 +82,7 @@ internal sealed class UserTokenUploadValidator : TokenUploadValidator<UserTokenU
     }
 }
 
-internal sealed class TenantTokenUploadValidator : TokenUploadValidator<TenantTokenUpload>
+sealed class TenantTokenUploadValidator : TokenUploadValidator<TenantTokenUpload>
 {
     public TenantTokenUploadValidator(bool single)
     {
@@ -91,17 +91,17 @@ internal sealed class TenantTokenUploadValidator : TokenUploadValidator<TenantTo
     }
 }
 
-internal sealed class UserTokenBatchValidator : AbstractValidator<UserTokenBatch>
+sealed class UserTokenBatchValidator : AbstractValidator<UserTokenBatch>
 {
     public UserTokenBatchValidator() => RuleFor(r => r.Tokens).Batch();
 }
 
-internal sealed class TenantTokenBatchValidator : AbstractValidator<TenantTokenBatch>
+sealed class TenantTokenBatchValidator : AbstractValidator<TenantTokenBatch>
 {
     public TenantTokenBatchValidator() => RuleFor(r => r.Tokens).Batch();
 }
 
-internal static class TokenRules
+static class TokenRules
 {
     public static IRuleBuilderOptions<T, List<string?>?> FetchScopes<T>(this IRuleBuilder<T, List<string?>?> rule) =>
         rule.Must(v => v is null || (v.Count <= AppLimits.MaxScopes && v.All(s => s is null || s.Length <= AppLimits.ScopeLength)))
@@ -122,10 +122,14 @@ internal static class TokenRules
     public static void VerifyRefreshRule<T>(this AbstractValidator<T> validator, bool single) where T : TokenUpload
     {
         if (single)
+        {
             validator.RuleFor(r => r.RefreshToken).NotEmptyArgument("refreshToken").When(r => r.VerifyRefresh == true)
                 .WithMessage("verifyRefresh needs a refreshToken to verify");
+        }
         else
+        {
             validator.RuleFor(r => r.VerifyRefresh).Must(v => v != true)
                 .WithMessage("verifyRefresh is not supported in batch uploads; upload the token on its own to verify it");
+        }
     }
 }

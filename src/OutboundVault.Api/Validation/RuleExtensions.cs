@@ -6,7 +6,7 @@ using OutboundVault.Errors;
 namespace OutboundVault.Validation;
 
 /// <summary>Rules shared by every request: ids, URLs, enumerations and sizes, each naming the wire field.</summary>
-internal static partial class RuleExtensions
+static partial class RuleExtensions
 {
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex IdPattern();
@@ -16,6 +16,11 @@ internal static partial class RuleExtensions
     /// <summary>Missing values answer E011002 ("missing arguments"), the code the SDKs know for it.</summary>
     public static IRuleBuilderOptions<T, string?> NotEmptyArgument<T>(this IRuleBuilder<T, string?> rule, string field) =>
         rule.Must(v => !string.IsNullOrWhiteSpace(v)).WithMessage($"{field} is required").WithErrorCode(VaultError.MissingArgument.Code);
+
+    /// <summary>A whole-number query argument from <paramref name="min"/> to <paramref name="max"/>; absent takes the route's default.</summary>
+    public static IRuleBuilderOptions<T, string?> WholeNumber<T>(this IRuleBuilder<T, string?> rule, string field, int min, int max) =>
+        rule.Must(v => v is null || (int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max))
+            .WithMessage($"{field} must be a whole number from {min} to {max}");
 
     public static IRuleBuilderOptions<T, string?> ValidId<T>(this IRuleBuilder<T, string?> rule, string field) =>
         rule.Must(v => v is null || v.Length == 0 || IsValidId(v))

@@ -7,7 +7,7 @@ namespace OutboundVault.Validation;
 /// Validates the body argument of type <typeparamref name="T"/> and answers the first failure as a
 /// Descope error: E011002 for a missing argument, E011003 for anything else.
 /// </summary>
-internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -20,7 +20,7 @@ internal sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFi
     }
 }
 
-internal static class ValidationFilterExtensions
+static class ValidationFilterExtensions
 {
     /// <summary>E011002 for a missing argument, E011003 for anything else.</summary>
     public static VaultError ErrorFor(FluentValidation.Results.ValidationFailure failure) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,14 +13,13 @@ namespace OutboundVault.Webhooks;
 /// refresh leases, so two instances never send one message at the same moment, and a dead instance's claims run
 /// out), signs and posts them through the private-network guard, and marks them delivered or backs off.
 /// </summary>
-internal sealed class WebhookDelivery(
+sealed class WebhookDelivery(
     IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<WebhookOptions> options, Hosting.VaultMetrics metrics,
     TimeProvider clock, ILogger<WebhookDelivery> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
     const int BatchSize = 50;
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,13 +51,13 @@ internal sealed class WebhookDelivery(
         var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.WebhookMessages.AsNoTracking()
-            .Where(m => m.DeliveredAt == null && m.AbandonedAt == null && m.NextAttemptAt <= now && (m.LeaseExpiresAt == null || m.LeaseExpiresAt <= now))
+            .Where(m => m.DeliveredAt == null && m.AbandonedAt == null && m.NextAttemptAt <= now).Where(Leases.FreeAt<WebhookMessage>(now))
             .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(BatchSize).ToListAsync(ct);
         if (due.Count == 0) return;
-        var claim = $"{Instance}/{RandomNumberGenerator.GetHexString(16, lowercase: true)}";
+        var claim = Leases.NewClaim();
         // The test sits on the UPDATE itself, so a message another instance claimed a moment ago is skipped.
         await db.WebhookMessages
-            .Where(m => due.Contains(m.Id) && m.DeliveredAt == null && (m.LeaseExpiresAt == null || m.LeaseExpiresAt <= now))
+            .Where(m => due.Contains(m.Id) && m.DeliveredAt == null).Where(Leases.FreeAt<WebhookMessage>(now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, claim).SetProperty(m => m.LeaseExpiresAt, now + Lease), ct);
         var claimed = await db.WebhookMessages.AsNoTracking().Where(m => m.LeaseOwner == claim).ToListAsync(ct);
         foreach (var message in claimed) await DeliverAsync(db, message, claim, ct);
@@ -69,7 +67,10 @@ internal sealed class WebhookDelivery(
     {
         var endpoint = options.Value.Endpoints.FirstOrDefault(e => e.Url == message.Url);
         string? error = null;
-        if (endpoint is null) error = "the endpoint is no longer configured";
+        if (endpoint is null)
+        {
+            error = "the endpoint is no longer configured";
+        }
         else
         {
             var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -108,18 +109,5 @@ internal sealed class WebhookDelivery(
             .SetProperty(m => m.LeaseOwner, (string?)null).SetProperty(m => m.LeaseExpiresAt, (DateTime?)null), CancellationToken.None);
         metrics.WebhookDelivered(abandon ? "abandoned" : "failed");
         logger.LogWarning("Webhook {MessageId} ({EventType}) not delivered, attempt {Attempt}: {Reason}", message.Id, message.Type, attempts, error);
-    }
-}
-
-internal static class WebhookSetup
-{
-    public static IServiceCollection AddWebhooks(this IServiceCollection services)
-    {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
-        services.AddSingleton<WebhookOutbox>();
-        services.AddHostedService<WebhookDelivery>();
-        services.AddHttpClient(WebhookDelivery.HttpClientName).Guarded();
-        return services;
     }
 }

@@ -4,7 +4,7 @@ namespace OutboundVault.Webhooks;
 /// One event for one endpoint, in the outbox: written in the same transaction as the change it reports, then
 /// delivered at least once by <see cref="WebhookDelivery"/> on whichever instance claims it first.
 /// </summary>
-public sealed class WebhookMessage
+sealed class WebhookMessage : Data.ILeased
 {
     /// <summary>The Standard Webhooks <c>webhook-id</c>: the same on every retry, so receivers can drop repeats.</summary>
     public string Id { get; set; } = "";
@@ -23,7 +23,7 @@ public sealed class WebhookMessage
     public string? LastError { get; set; }
 }
 
-public static class WebhookEvents
+static class WebhookEvents
 {
     public const string ConnectionCreated = "connection.created";
     public const string ConnectionFailed = "connection.failed";

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OutboundVault.Data;
@@ -6,7 +5,7 @@ using OutboundVault.Data;
 namespace OutboundVault.Webhooks;
 
 /// <summary>What an event says: ids and, for failures, the vault's secret-free reason.</summary>
-public sealed record WebhookData(string? AppId, string? UserId = null, string? TenantId = null, string? TokenId = null, string? Error = null)
+sealed record WebhookData(string? AppId, string? UserId = null, string? TenantId = null, string? TokenId = null, string? Error = null)
 {
     public static WebhookData Of(Tokens.OutboundToken token, string? error = null) =>
         new(token.AppId, Tokens.Arguments.NonEmpty(token.UserId), Tokens.Arguments.NonEmpty(token.TenantId), token.Id, error);
@@ -16,9 +15,8 @@ public sealed record WebhookData(string? AppId, string? UserId = null, string? T
 /// Stages events as outbox rows in the caller's context, one per endpoint: they commit with the caller's change
 /// (its SaveChanges, inside its transaction) or not at all.
 /// </summary>
-public sealed class WebhookOutbox(IOptions<WebhookOptions> options, TimeProvider clock)
+sealed class WebhookOutbox(IOptions<WebhookOptions> options, TimeProvider clock)
 {
-    const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public void Stage(VaultDbContext db, string type, WebhookData data)
@@ -30,7 +28,7 @@ public sealed class WebhookOutbox(IOptions<WebhookOptions> options, TimeProvider
         {
             db.WebhookMessages.Add(new WebhookMessage
             {
-                Id = "msg_" + RandomNumberGenerator.GetString(Alphabet, 24), Url = endpoint.Url, Type = type, Payload = payload,
+                Id = Security.RandomIds.New("msg_", 24), Url = endpoint.Url, Type = type, Payload = payload,
                 CreatedAt = now, NextAttemptAt = now,
             });
         }

@@ -9,7 +9,7 @@ namespace OutboundVault.Tests.Connect;
 /// is replayed on the in-memory vault, the form is posted as application/x-www-form-urlencoded, and every
 /// response the browser saw is kept so a test can check that the key never came back.
 /// </summary>
-internal sealed class ApiKeyPageDriver(ConnectDriver connect)
+sealed class ApiKeyPageDriver(ConnectDriver connect)
 {
     public const string PagePath = "/v1/outbound/apikey";
     public const string PageUrl = ConnectFixture.PublicBaseUrl + PagePath;

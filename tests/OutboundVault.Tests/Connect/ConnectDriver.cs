@@ -16,7 +16,7 @@ namespace OutboundVault.Tests.Connect;
 /// the fake provider (loopback only, redirects read and never followed), then bring the provider's
 /// redirect to the vault's callback.
 /// </summary>
-internal sealed class ConnectDriver(VaultFactory vault)
+sealed class ConnectDriver(VaultFactory vault)
 {
     public const string UserConnect = "/v1/outbound/oauth/connect";
     public const string ManagementConnect = "/v1/mgmt/outbound/app/connect";
@@ -104,14 +104,16 @@ internal sealed class ConnectDriver(VaultFactory vault)
     }
 
     public Task<List<OutboundToken>> TokensAsync(string appId) =>
-        WithStoreAsync(store => store.Db.Tokens.AsNoTracking().Where(t => t.AppId == appId).ToListAsync());
+        WithDbAsync(db => db.Tokens.AsNoTracking().Where(t => t.AppId == appId).ToListAsync());
 
     public Task<int> PendingCountAsync(string appId) =>
-        WithStoreAsync(store => store.Db.PendingConnections.CountAsync(p => p.AppId == appId));
+        WithDbAsync(db => db.PendingConnections.CountAsync(p => p.AppId == appId));
 
-    public async Task WithDbAsync(Func<VaultDbContext, Task> action)
+    public async Task WithDbAsync(Func<VaultDbContext, Task> action) => await WithDbAsync(async db => { await action(db); return true; });
+
+    public async Task<T> WithDbAsync<T>(Func<VaultDbContext, Task<T>> action)
     {
         await using var scope = vault.Services.CreateAsyncScope();
-        await action(scope.ServiceProvider.GetRequiredService<VaultDbContext>());
+        return await action(scope.ServiceProvider.GetRequiredService<VaultDbContext>());
     }
 }

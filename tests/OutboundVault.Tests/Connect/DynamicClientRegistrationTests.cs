@@ -163,7 +163,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
 }
 
 /// <summary>useDcr apps as an operator creates them for an MCP server's authorization server.</summary>
-internal static class DcrApps
+static class DcrApps
 {
     /// <summary>A useDcr app with only a discovery URL: no client id, secret or explicit endpoints.</summary>
     public static Task<string> CreateDcrAppAsync(this ConnectDriver driver, FakeOAuthProvider fake, Action<JsonObject>? customize = null) =>

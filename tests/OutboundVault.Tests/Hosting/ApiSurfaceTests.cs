@@ -10,7 +10,7 @@ namespace OutboundVault.Tests.Hosting;
 /// <summary>Locks the route table to the contract, and keeps Swagger UI and the README honest.</summary>
 public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteVault>
 {
-    /// <summary>Contract rows 1–22 (descope-outbound-api.md §2) plus the vault's own routes.</summary>
+    /// <summary>docs/contract.md rows 1–22 plus the vault's own routes (A–G).</summary>
     static readonly string[] ContractRoutes =
     [
         "POST /v1/mgmt/outbound/app/create",                           // 1

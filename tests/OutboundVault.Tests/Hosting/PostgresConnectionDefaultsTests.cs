@@ -8,7 +8,7 @@ public sealed class PostgresConnectionDefaultsTests
     [Fact]
     public void Pooled_connections_skip_the_reset_and_keep_statements_prepared_by_default()
     {
-        var builder = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=vault;Username=v"));
+        var builder = new NpgsqlConnectionStringBuilder(DataModule.WithPostgresDefaults("Host=db;Database=vault;Username=v"));
         builder.NoResetOnClose.Should().BeTrue();
         builder.MaxAutoPrepare.Should().Be(20);
         builder.Host.Should().Be("db");
@@ -17,7 +17,7 @@ public sealed class PostgresConnectionDefaultsTests
     [Fact]
     public void The_operators_own_values_win()
     {
-        var builder = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.WithPostgresDefaults("Host=db;No Reset On Close=false;MaxAutoPrepare=0"));
+        var builder = new NpgsqlConnectionStringBuilder(DataModule.WithPostgresDefaults("Host=db;No Reset On Close=false;MaxAutoPrepare=0"));
         builder.NoResetOnClose.Should().BeFalse();
         builder.MaxAutoPrepare.Should().Be(0);
     }

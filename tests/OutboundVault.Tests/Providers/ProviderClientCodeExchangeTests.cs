@@ -9,7 +9,7 @@ namespace OutboundVault.Tests.Providers;
 
 public class ProviderClientCodeExchangeTests
 {
-    private const string RedirectUri = "http://localhost/callback";
+    const string RedirectUri = "http://localhost/callback";
 
     [Fact]
     public async Task Exchange_with_pkce_and_client_secret_post_returns_tokens_and_id_token_subject()
@@ -135,9 +135,9 @@ public class ProviderClientCodeExchangeTests
             .And.NotContain(code).And.NotContain(wrongVerifier).And.NotContain("fake-secret");
     }
 
-    private static string NewVerifier() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+    static string NewVerifier() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
-    private static async Task<Uri> AuthorizeAsync(FakeOAuthProvider fake, Dictionary<string, string?> query)
+    static async Task<Uri> AuthorizeAsync(FakeOAuthProvider fake, Dictionary<string, string?> query)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         using var response = await browser.GetAsync(new Uri(QueryHelpers.AddQueryString(fake.AuthorizationUrl, query)));

@@ -6,15 +6,15 @@ namespace OutboundVault.Tests.Providers;
 
 public class ProviderClientFailureTests
 {
-    private static readonly Dictionary<string, string?> OneSecondTimeout = new() { ["OAuth:ProviderTimeout"] = "00:00:01" };
+    static readonly Dictionary<string, string?> OneSecondTimeout = new() { ["OAuth:ProviderTimeout"] = "00:00:01" };
 
     [Theory]
-    [InlineData(FakeFailure.ServerError, ProviderFailureKind.Transient, 500)]
-    [InlineData(FakeFailure.MalformedJson, ProviderFailureKind.Transient, 200)]
-    [InlineData(FakeFailure.InvalidGrant, ProviderFailureKind.InvalidGrant, 400)]
-    [InlineData(FakeFailure.InvalidClient, ProviderFailureKind.Rejected, 401)]
+    [InlineData(FakeFailure.ServerError, nameof(ProviderFailureKind.Transient), 500)]
+    [InlineData(FakeFailure.MalformedJson, nameof(ProviderFailureKind.Transient), 200)]
+    [InlineData(FakeFailure.InvalidGrant, nameof(ProviderFailureKind.InvalidGrant), 400)]
+    [InlineData(FakeFailure.InvalidClient, nameof(ProviderFailureKind.Rejected), 401)]
     public async Task Provider_failures_map_to_their_kind_without_retrying_or_leaking_secrets(
-        FakeFailure failure, ProviderFailureKind expectedKind, int expectedStatus)
+        FakeFailure failure, string expectedKind, int expectedStatus)
     {
         await using var host = await ProviderTestHost.StartAsync(settings: OneSecondTimeout);
         var token = host.Fake.IssueRefreshToken();
@@ -23,7 +23,7 @@ public class ProviderClientFailureTests
         var refresh = () => host.Client.RefreshAsync(host.App(), token, null);
 
         var thrown = (await refresh.Should().ThrowAsync<ProviderException>()).Which;
-        thrown.Kind.Should().Be(expectedKind);
+        thrown.Kind.ToString().Should().Be(expectedKind);
         thrown.StatusCode.Should().Be(expectedStatus);
         thrown.Message.Should().Contain("app-1").And.Contain("Token refresh")
             .And.NotContain(token).And.NotContain("fake-secret").And.NotContain("not json");

@@ -5,7 +5,7 @@ namespace OutboundVault.Tests.Providers;
 // Every target here is loopback: the guard refuses before a socket opens, and the fake proves it.
 public class ProviderClientGuardTests
 {
-    private static readonly Dictionary<string, string?> GuardOn = new() { ["OAuth:AllowPrivateNetworkTargets"] = "false" };
+    static readonly Dictionary<string, string?> GuardOn = new() { ["OAuth:AllowPrivateNetworkTargets"] = "false" };
 
     [Theory]
     [InlineData("127.0.0.1")]

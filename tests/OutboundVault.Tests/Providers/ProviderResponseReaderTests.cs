@@ -48,18 +48,18 @@ public class ProviderResponseReaderTests
     }
 
     [Theory]
-    [InlineData(400, "invalid_grant", ProviderFailureKind.InvalidGrant)]
-    [InlineData(401, "invalid_grant", ProviderFailureKind.InvalidGrant)]
-    [InlineData(200, "bad_refresh_token", ProviderFailureKind.InvalidGrant)]
-    [InlineData(400, "invalid_client", ProviderFailureKind.Rejected)]
-    [InlineData(400, "unauthorized_client", ProviderFailureKind.Rejected)]
-    [InlineData(403, null, ProviderFailureKind.Rejected)]
-    [InlineData(400, "temporarily_unavailable", ProviderFailureKind.Transient)]
-    [InlineData(429, null, ProviderFailureKind.Transient)]
-    [InlineData(503, "invalid_grant", ProviderFailureKind.Transient)]
-    [InlineData(302, null, ProviderFailureKind.Configuration)]
-    public void Failures_are_classified_by_status_and_error(int status, string? error, ProviderFailureKind expected) =>
-        ProviderFailureClassifier.Classify(status, error).Should().Be(expected);
+    [InlineData(400, "invalid_grant", nameof(ProviderFailureKind.InvalidGrant))]
+    [InlineData(401, "invalid_grant", nameof(ProviderFailureKind.InvalidGrant))]
+    [InlineData(200, "bad_refresh_token", nameof(ProviderFailureKind.InvalidGrant))]
+    [InlineData(400, "invalid_client", nameof(ProviderFailureKind.Rejected))]
+    [InlineData(400, "unauthorized_client", nameof(ProviderFailureKind.Rejected))]
+    [InlineData(403, null, nameof(ProviderFailureKind.Rejected))]
+    [InlineData(400, "temporarily_unavailable", nameof(ProviderFailureKind.Transient))]
+    [InlineData(429, null, nameof(ProviderFailureKind.Transient))]
+    [InlineData(503, "invalid_grant", nameof(ProviderFailureKind.Transient))]
+    [InlineData(302, null, nameof(ProviderFailureKind.Configuration))]
+    public void Failures_are_classified_by_status_and_error(int status, string? error, string expected) =>
+        ProviderFailureClassifier.Classify(status, error).ToString().Should().Be(expected);
 
     [Fact]
     public void ToString_never_prints_tokens_or_secrets()
@@ -78,7 +78,7 @@ public class ProviderResponseReaderTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["OAuth:PublicBaseUrl"] = "https://vault.example" })
             .Build();
-        using var services = new ServiceCollection().AddLogging().AddProviders(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddProviders(configuration).BuildServiceProvider();
 
         var options = services.GetRequiredService<IOptions<OAuthOptions>>().Value;
 
@@ -99,7 +99,7 @@ public class ProviderResponseReaderTests
         read.Should().Throw<OptionsValidationException>().WithMessage("*ProviderTimeout*");
     }
 
-    private static ProviderTokenResponse? Read(string json)
+    static ProviderTokenResponse? Read(string json)
     {
         using var document = JsonDocument.Parse(json);
         return ProviderResponseReader.ReadToken(document.RootElement);

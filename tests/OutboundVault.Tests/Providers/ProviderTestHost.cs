@@ -6,9 +6,9 @@ using OutboundVault.Providers;
 namespace OutboundVault.Tests.Providers;
 
 /// <summary>A fake provider plus a service provider holding ProviderClient, as AddProviders registers it.</summary>
-internal sealed class ProviderTestHost : IAsyncDisposable
+sealed class ProviderTestHost : IAsyncDisposable
 {
-    private ProviderTestHost(FakeOAuthProvider fake, ServiceProvider services)
+    ProviderTestHost(FakeOAuthProvider fake, ServiceProvider services)
     {
         Fake = fake;
         Services = services;
@@ -44,7 +44,7 @@ internal sealed class ProviderTestHost : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         if (time is not null)
         {
             services.AddSingleton(time);
@@ -71,9 +71,9 @@ internal sealed class ProviderTestHost : IAsyncDisposable
 }
 
 /// <summary>A clock tests move by hand.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+sealed class ManualTimeProvider : TimeProvider
 {
-    private DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow() => now;
 

@@ -12,7 +12,7 @@ namespace OutboundVault.Tests.Refresh;
 /// One test's provider and app: a fresh fake provider on loopback (its counters start at zero), an app
 /// created over HTTP that points at it, and helpers to seed and inspect token rows of that app.
 /// </summary>
-public sealed class RefreshKit : IAsyncDisposable
+sealed class RefreshKit : IAsyncDisposable
 {
     public const string Outbound = "/v1/mgmt/outbound";
 
@@ -89,13 +89,13 @@ public sealed class RefreshKit : IAsyncDisposable
     public async Task WriteSecretsAsync(string id, string accessToken, string? refreshToken, DateTime expiresAt)
     {
         using var scope = Vault.Services.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<TokenStore>();
-        var row = await store.Db.Tokens.SingleAsync(t => t.Id == id);
+        var (db, store) = (scope.ServiceProvider.GetRequiredService<VaultDbContext>(), scope.ServiceProvider.GetRequiredService<TokenStore>());
+        var row = await db.Tokens.SingleAsync(t => t.Id == id);
         store.WriteSecrets(row, accessToken, refreshToken);
         row.AccessTokenExpiresAt = expiresAt;
         row.LeaseOwner = null;
         row.LeaseExpiresAt = null;
-        await store.Db.SaveChangesAsync();
+        await db.SaveChangesAsync();
     }
 
     public (string? Access, string? Refresh) Secrets(OutboundToken token)

@@ -7,7 +7,7 @@ using OutboundVault.Tests.Tokens;
 namespace OutboundVault.Tests.Security;
 
 /// <summary>
-/// The four fetch routes (contract rows 7–10) called with an inbound access token instead of the management
+/// The four fetch routes (docs/contract.md rows 7–10) called with an inbound access token instead of the management
 /// key, as python's <c>outbound_application_by_token</c> (<c>Bearer pid:jwt</c>) and Java's
 /// <c>OutboundAppsByTokenService</c> (<c>Bearer jwt</c>) send them. The tokens are signed by the fixture's
 /// identity provider (OIDC discovery and JWKS on loopback).

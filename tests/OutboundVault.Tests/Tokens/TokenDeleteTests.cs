@@ -5,7 +5,7 @@ using OutboundVault.Tests.Infrastructure;
 
 namespace OutboundVault.Tests.Tokens;
 
-/// <summary>Contract rows 11 and 12 and the app delete's cascade, with the revoker handed exactly the deleted rows.</summary>
+/// <summary>docs/contract.md rows 11 and 12 and the app delete's cascade, with the revoker handed exactly the deleted rows.</summary>
 public abstract class TokenDeleteTests(VaultFixture fixture) : IAsyncLifetime
 {
     readonly RefreshProbe probe = new();

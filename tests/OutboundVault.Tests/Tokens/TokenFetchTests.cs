@@ -7,7 +7,7 @@ using OutboundVault.Tokens;
 
 namespace OutboundVault.Tests.Tokens;
 
-/// <summary>Contract rows 7–10 in every SDK dialect: which token a fetch returns and how it looks on the wire.</summary>
+/// <summary>docs/contract.md rows 7–10 in every SDK dialect: which token a fetch returns and how it looks on the wire.</summary>
 public abstract class TokenFetchTests(VaultFixture fixture)
 {
     readonly TokenApi api = new(fixture.Management);
@@ -246,7 +246,9 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "stored", accessTokenExpiry = Expiry });
         var response = await api.Post("app/user/token/latest", new { appId = app, userId = "u1", options = new { forceRefresh = true } });
         if (response.IsSuccessStatusCode)
+        {
             (await response.Json())["token"]!["accessToken"]!.GetValue<string>().Should().NotBe("stored", "a forced refresh hands out a new token");
+        }
         else
         {
             ((int)response.StatusCode).Should().BeOneOf(400, 501, 502);

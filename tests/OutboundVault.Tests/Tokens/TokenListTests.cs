@@ -6,7 +6,7 @@ using OutboundVault.Tokens;
 
 namespace OutboundVault.Tests.Tokens;
 
-/// <summary>Contract row 13 and the token management view (metadata only, paged, documented).</summary>
+/// <summary>docs/contract.md row 13 and the token management view (metadata only, paged, documented).</summary>
 public abstract class TokenListTests(VaultFixture fixture)
 {
     readonly TokenApi api = new(fixture.Management);

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using OutboundVault.Tokens;
 using OutboundVault.Tests.Infrastructure;
+using OutboundVault.Tokens;
 
 namespace OutboundVault.Tests.Tokens;
 
@@ -11,7 +11,7 @@ namespace OutboundVault.Tests.Tokens;
 /// Stands in for the refresh engine at its two seams, so token tests can check what the routes hand to it
 /// and that they answer with what it returns, without any provider.
 /// </summary>
-public sealed class RefreshProbe
+sealed class RefreshProbe
 {
     public ConcurrentQueue<(string TokenId, bool Force)> Fetches { get; } = new();
     public ConcurrentQueue<Grant> Verified { get; } = new();

@@ -8,7 +8,7 @@ using OutboundVault.Tokens;
 
 namespace OutboundVault.Tests.Tokens;
 
-/// <summary>Contract rows 14–19: API keys, single OAuth uploads with verifyRefresh, all-or-nothing batches.</summary>
+/// <summary>docs/contract.md rows 14–19: API keys, single OAuth uploads with verifyRefresh, all-or-nothing batches.</summary>
 public abstract class TokenUploadTests(VaultFixture fixture)
 {
     readonly TokenApi api = new(fixture.Management);

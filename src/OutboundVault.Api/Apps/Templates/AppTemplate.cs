@@ -1,7 +1,7 @@
 namespace OutboundVault.Apps.Templates;
 
 /// <summary>A well-known provider's settings: everything but the operator's own client id and secret.</summary>
-public sealed record AppTemplate(
+sealed record AppTemplate(
     string Id,
     string Name,
     string Description,

@@ -4,7 +4,7 @@ namespace OutboundVault.Apps.Templates;
 /// The providers an operator can create an app from by id (<c>create/bytemplate</c>). Endpoints come from
 /// each provider's public OAuth documentation; scopes are a minimal useful default the caller may override.
 /// </summary>
-public static class AppTemplateCatalog
+static class AppTemplateCatalog
 {
     static readonly UrlParam[] NotionOwner = [new("owner", "user")];
     static readonly UrlParam[] AtlassianAudience = [new("audience", "api.atlassian.com")];

@@ -9,12 +9,12 @@ namespace OutboundVault.Apps.Templates;
 /// <summary>
 /// <c>{templateId, id?, clientId?, clientSecret?, tenantId?, overrides?}</c> (node's createApplicationByTemplate).
 /// </summary>
-public sealed record CreateFromTemplateRequest(
+sealed record CreateFromTemplateRequest(
     string? TemplateId, string? Id, string? ClientId, string? ClientSecret, string? TenantId, AppRequest? Overrides);
 
-public sealed record TemplatesEnvelope(IReadOnlyList<AppTemplate> Templates);
+sealed record TemplatesEnvelope(IReadOnlyList<AppTemplate> Templates);
 
-internal sealed class CreateFromTemplateRequestValidator : AbstractValidator<CreateFromTemplateRequest>
+sealed class CreateFromTemplateRequestValidator : AbstractValidator<CreateFromTemplateRequest>
 {
     public CreateFromTemplateRequestValidator()
     {
@@ -26,7 +26,7 @@ internal sealed class CreateFromTemplateRequestValidator : AbstractValidator<Cre
     }
 }
 
-internal static class AppTemplateEndpoints
+static class AppTemplateEndpoints
 {
     /// <summary>The app fields an override may set: every writable field but the ones given at the top level.</summary>
     static readonly PropertyInfo[] OverridableFields = typeof(AppRequest).GetProperties()

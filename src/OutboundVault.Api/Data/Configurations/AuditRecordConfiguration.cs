@@ -5,7 +5,7 @@ using OutboundVault.Audit;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditRecord>
+sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditRecord>
 {
     public void Configure(EntityTypeBuilder<AuditRecord> record)
     {

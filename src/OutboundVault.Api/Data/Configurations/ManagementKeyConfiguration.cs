@@ -4,7 +4,7 @@ using OutboundVault.Security;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class ManagementKeyConfiguration : IEntityTypeConfiguration<ManagementKeyRecord>
+sealed class ManagementKeyConfiguration : IEntityTypeConfiguration<ManagementKeyRecord>
 {
     public void Configure(EntityTypeBuilder<ManagementKeyRecord> key)
     {

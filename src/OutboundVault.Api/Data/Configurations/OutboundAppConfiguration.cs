@@ -4,7 +4,7 @@ using OutboundVault.Apps;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class OutboundAppConfiguration : IEntityTypeConfiguration<OutboundApp>
+sealed class OutboundAppConfiguration : IEntityTypeConfiguration<OutboundApp>
 {
     public void Configure(EntityTypeBuilder<OutboundApp> app)
     {

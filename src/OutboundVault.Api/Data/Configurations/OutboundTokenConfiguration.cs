@@ -5,7 +5,7 @@ using OutboundVault.Tokens;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class OutboundTokenConfiguration : IEntityTypeConfiguration<OutboundToken>
+sealed class OutboundTokenConfiguration : IEntityTypeConfiguration<OutboundToken>
 {
     public void Configure(EntityTypeBuilder<OutboundToken> token)
     {

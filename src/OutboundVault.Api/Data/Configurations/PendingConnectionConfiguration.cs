@@ -5,7 +5,7 @@ using OutboundVault.Connect;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class PendingConnectionConfiguration : IEntityTypeConfiguration<PendingConnection>
+sealed class PendingConnectionConfiguration : IEntityTypeConfiguration<PendingConnection>
 {
     public void Configure(EntityTypeBuilder<PendingConnection> pending)
     {

@@ -5,7 +5,7 @@ using OutboundVault.Webhooks;
 
 namespace OutboundVault.Data.Configurations;
 
-internal sealed class WebhookMessageConfiguration : IEntityTypeConfiguration<WebhookMessage>
+sealed class WebhookMessageConfiguration : IEntityTypeConfiguration<WebhookMessage>
 {
     public void Configure(EntityTypeBuilder<WebhookMessage> message)
     {

@@ -1,15 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using OutboundVault.Hosting;
 
 namespace OutboundVault.Data;
 
-public static class DataServiceCollectionExtensions
+/// <summary>The database: SQLite in the data directory by default, or PostgreSQL (docs/architecture.md, "Tables").</summary>
+static class DataModule
 {
-    /// <param name="settingsDirectory">What a relative DataDirectory is relative to (<see cref="Hosting.SettingsDirectory"/>).</param>
-    public static IServiceCollection AddVaultDatabase(this IServiceCollection services, IConfiguration configuration, string settingsDirectory)
+    public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = Read(configuration, settingsDirectory);
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
-            .Configure(o => o.DataDirectory = options.DataDirectory);
+        var options = Read(configuration);
+        services.AddSettings<DatabaseOptions>().Configure(o => o.DataDirectory = options.DataDirectory);
         var connectionString = options.EffectiveConnectionString;
         if (options.IsPostgres)
             services.AddDbContextPool<VaultDbContext, PostgresVaultDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)));
@@ -36,11 +36,16 @@ public static class DataServiceCollectionExtensions
         connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
             .Any(key => names.Any(name => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)));
 
-    public static DatabaseOptions Read(IConfiguration configuration, string settingsDirectory)
+    /// <summary>
+    /// The section as registration needs it, before the container exists: a relative DataDirectory is resolved
+    /// against the settings directory (<see cref="SettingsDirectory"/>), and a problem stops the start here.
+    /// </summary>
+    static DatabaseOptions Read(IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        options.DataDirectory = Path.GetFullPath(configuration["DataDirectory"] is { Length: > 0 } dir ? dir : options.DataDirectory, settingsDirectory);
-        options.Validate();
+        var relativeTo = configuration[SettingsDirectory.Key] ?? AppContext.BaseDirectory;
+        options.DataDirectory = Path.GetFullPath(configuration["DataDirectory"] is { Length: > 0 } dir ? dir : options.DataDirectory, relativeTo);
+        if (options.Problems().FirstOrDefault() is { } problem) throw new InvalidOperationException(problem);
         return options;
     }
 }

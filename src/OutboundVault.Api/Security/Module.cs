@@ -2,17 +2,22 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OutboundVault.Data;
+using OutboundVault.Hosting;
 using OutboundVault.Validation;
 
 namespace OutboundVault.Security;
 
-public static class SecurityServiceCollectionExtensions
+/// <summary>
+/// Who may call what (docs/architecture.md, "Authorization"): management keys with roles, inbound access tokens,
+/// the one authorization layer both go through, and the encryption of every secret at rest.
+/// </summary>
+static class SecurityModule
 {
-    public static IServiceCollection AddVaultSecurity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ManagementOptions>().BindConfiguration(ManagementOptions.SectionName);
-        services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.SectionName);
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
+        services.AddSettings<ManagementOptions>();
+        services.AddSettings<EncryptionOptions>();
+        services.AddSettings<AccessOptions>();
         services.AddSingleton<ManagementCredentials>();
         services.AddScoped<ManagementKeyBootstrap>();
         services.AddScoped<ManagementKeys>();
@@ -33,5 +38,11 @@ public static class SecurityServiceCollectionExtensions
             .AddSingleton<IAuthorizationMiddlewareResultHandler, VaultAccess.RefusalWriter>()
             .AddSingleton<VaultAccess>();
         return services;
+    }
+
+    public static RouteGroupBuilder MapSecurity(this RouteGroupBuilder routes)
+    {
+        routes.MapGroup("/v1/mgmt").WithTags("Management keys").RequireAuthorization(VaultAccess.Admin).MapManagementKeys();
+        return routes;
     }
 }

@@ -1,16 +1,17 @@
+using OutboundVault.Hosting;
 using OutboundVault.Validation;
 
 namespace OutboundVault.Connect;
 
-public static class ConnectServiceCollectionExtensions
+/// <summary>
+/// The connect flow (docs/contract.md rows 20 and 21): OAuth authorization code with PKCE, the callback, the hosted
+/// API-key page. The user-JWT scheme that may start a connect is the security module's.
+/// </summary>
+static class ConnectModule
 {
-    /// <summary>
-    /// The connect flow: section "Connect" (allowed redirect hosts) and the flow's services. The user-JWT
-    /// scheme is registered by AddVaultSecurity.
-    /// </summary>
-    public static IServiceCollection AddConnectFlow(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddConnect(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConnectOptions>().Bind(configuration.GetSection(ConnectOptions.SectionName));
+        services.AddSettings<ConnectOptions>();
         services.AddSingleton<CallbackUris>()
             .AddSingleton<RedirectUrlPolicy>()
             .AddSingleton<AuthorizationEndpointGuard>()
@@ -28,11 +29,10 @@ public static class ConnectServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The connect routes (contract rows 20 and 21), the OAuth callback and the hosted API-key page.</summary>
-    public static WebApplication MapConnect(this WebApplication app)
+    public static RouteGroupBuilder MapConnect(this RouteGroupBuilder routes)
     {
-        ConnectEndpoints.Map(app);
-        ApiKeyPageEndpoints.Map(app);
-        return app;
+        var connect = routes.MapGroup("").WithTags("Connect");
+        connect.MapConnectRoutes().MapApiKeyPage();
+        return routes;
     }
 }

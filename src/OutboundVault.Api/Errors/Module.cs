@@ -1,8 +1,9 @@
 namespace OutboundVault.Errors;
 
-public static class ErrorHandlingExtensions
+/// <summary>Every error answers the Descope body <c>{errorCode, errorDescription, errorMessage}</c> (docs/contract.md, "Errors").</summary>
+static class ErrorsModule
 {
-    public static IServiceCollection AddVaultErrors(this IServiceCollection services)
+    public static IServiceCollection AddErrors(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddExceptionHandler<VaultExceptionHandler>();
         services.AddProblemDetails();
