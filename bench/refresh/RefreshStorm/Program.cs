@@ -9,6 +9,7 @@ using Npgsql;
 using OutboundVault.Bench.RefreshStorm;
 using OutboundVault.Data;
 using OutboundVault.Security;
+using OutboundVault.Testing;
 using OutboundVault.Tokens;
 
 // The refresh storm: N tokens that all expire within Refresh:Margin, a fake provider process answering
@@ -27,7 +28,7 @@ var connectionString = new NpgsqlConnectionStringBuilder(options.PgAdmin) { Data
 var keyBytes = RandomNumberGenerator.GetBytes(32);
 var encryptionKey = KeyRing.Format("bench", keyBytes);
 await Admin($"CREATE DATABASE \"{database}\"");
-var vaults = new List<StormVault>();
+var vaults = new List<VaultProcess>();
 try
 {
     // One after another: each start migrates, and the first must have finished before the next looks.

@@ -9,11 +9,11 @@ public abstract class AppEndpointTests(VaultFixture fixture)
 {
     readonly HttpClient client = fixture.Management;
 
-    static string NewId() => "app-" + Guid.NewGuid().ToString("N")[..12];
+    static string NewId() => TestApps.NewId();
 
     async Task<JsonNode> Create(string json) => (await (await client.PostJson("/v1/mgmt/outbound/app/create", json)).ShouldBeOk())["app"]!;
 
-    [Fact]
+    [SkippableFact]
     public async Task Node_create_with_omitted_keys_generates_an_id_and_never_returns_the_secret()
     {
         var response = await client.PostJson("/v1/mgmt/outbound/app/create",
@@ -33,7 +33,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         text.Should().NotContain("node-secret-1");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_client_secret_never_reaches_responses_or_logs_and_is_sealed_at_rest()
     {
         var id = NewId();
@@ -51,7 +51,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         (await RawDatabaseText.ReadAsync(fixture)).Should().NotContain(secret).And.Contain(id, "the scan reads the stored rows");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Go_create_with_every_key_empty_is_accepted_as_an_api_key_app()
     {
         var app = await Create("""
@@ -66,7 +66,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         app.AsObject().ContainsKey("description").Should().BeFalse("empty strings are not stored");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Python_create_with_nulls_and_name_value_params_stores_params_by_key()
     {
         var id = NewId();
@@ -83,14 +83,14 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         app["accessType"]!.GetValue<string>().Should().Be("offline");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_fields_are_ignored()
     {
         var app = await Create("""{"name":"Extra","somethingNew":{"nested":true},"provider":"x"}""");
         app["name"]!.GetValue<string>().Should().Be("Extra");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_second_create_with_the_same_id_is_rejected_and_the_first_is_kept()
     {
         var id = NewId();
@@ -101,7 +101,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         loaded["app"]!["name"]!.GetValue<string>().Should().Be("First");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Update_replaces_every_field_but_keeps_the_secret_and_kind_when_absent()
     {
         var id = NewId();
@@ -120,7 +120,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         cleared["appType"]!.GetValue<string>().Should().Be("apikey");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Python_update_with_nulls_keeps_the_secret()
     {
         var id = NewId();
@@ -131,7 +131,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         updated["hasClientSecret"]!.GetValue<bool>().Should().BeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dotnet_load_change_update_sends_back_the_vaults_extra_fields_harmlessly()
     {
         var id = NewId();
@@ -147,7 +147,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         reloaded.ToJsonString().Should().Be(loaded.ToJsonString(), "hasClientSecret, callbackUrl, createdTime and tokenEndpointAuthMethod sent back change nothing");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_ids_answer_404_on_load_update_and_delete()
     {
         await (await client.GetAsync("/v1/mgmt/outbound/app/no-such-app")).ShouldBeError(404, "E081404");
@@ -155,7 +155,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         await (await client.PostJson("/v1/mgmt/outbound/app/delete", """{"id":"no-such-app"}""")).ShouldBeError(404, "E081404");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Delete_removes_the_app_and_answers_an_empty_object()
     {
         var id = NewId();
@@ -165,7 +165,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         await (await client.GetAsync($"/v1/mgmt/outbound/app/{id}")).ShouldBeError(404, "E081404");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Load_all_lists_created_apps()
     {
         var id = NewId();
@@ -174,7 +174,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         all["apps"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Should().Contain(id);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"description":"no name"}""", "E011002", "name is required")]
     [InlineData("""{"name":""}""", "E011002", "name is required")]
     [InlineData("""{"name":"x","id":"has space"}""", "E011003", "id must be")]
@@ -192,7 +192,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         body["errorMessage"]!.GetValue<string>().Should().Contain(message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Oversized_fields_are_rejected()
     {
         var name = new string('n', 201);
@@ -201,7 +201,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         await (await client.PostJson("/v1/mgmt/outbound/app/create", $$"""{"name":"x","defaultScopes":[{{scopes}}]}""")).ShouldBeError(400, "E011003");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Update_without_an_app_or_id_is_a_missing_argument()
     {
         await (await client.PostJson("/v1/mgmt/outbound/app/update", """{"name":"unwrapped"}""")).ShouldBeError(400, "E011002");
@@ -209,7 +209,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         await (await client.PostJson("/v1/mgmt/outbound/app/delete", """{}""")).ShouldBeError(400, "E011002");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("{\"name\":", "E011001")]
     [InlineData("not json at all", "E011001")]
     [InlineData("{\"name\": 42}", "E011001")]
@@ -220,7 +220,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         body["errorMessage"]!.GetValue<string>().Should().NotContain("yes");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_missing_body_is_a_missing_argument()
     {
         var response = await client.PostAsync("/v1/mgmt/outbound/app/create", new StringContent("", System.Text.Encoding.UTF8, "application/json"));
@@ -228,14 +228,14 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         (await response.Json())["errorCode"]!.GetValue<string>().Should().StartWith("E0110");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_wrong_content_type_answers_400_with_the_error_body()
     {
         var response = await client.PostAsync("/v1/mgmt/outbound/app/create", new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
         await response.ShouldBeError(400, "E011001");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_oversized_body_answers_413_with_the_error_body()
     {
         var huge = new string('x', 5 * 1024 * 1024);
@@ -243,7 +243,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         await response.ShouldBeError(413, "E081413");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_routes_and_methods_answer_json()
     {
         await (await client.GetAsync("/v1/mgmt/outbound/nothing-here/at/all")).ShouldBeError(404, "E081404");
@@ -252,7 +252,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         (await wrongMethod.Json())["errorCode"]!.GetValue<string>().Should().NotBeNullOrEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Ids_with_dots_underscores_and_dashes_round_trip_through_the_path()
     {
         var id = "my.app_" + Guid.NewGuid().ToString("N")[..6] + "-1";
@@ -261,14 +261,14 @@ public abstract class AppEndpointTests(VaultFixture fixture)
         loaded["app"]!["id"]!.GetValue<string>().Should().Be(id);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_license_handshake_answers_a_tier()
     {
         var body = await (await client.GetAsync("/v1/mgmt/license")).ShouldBeOk();
         body["rateLimitTier"]!.GetValue<string>().Should().NotBeNullOrEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Health_probes_answer()
     {
         var anonymous = fixture.Vault.CreateClient();

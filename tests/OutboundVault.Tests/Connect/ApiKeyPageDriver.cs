@@ -21,13 +21,14 @@ sealed class ApiKeyPageDriver(ConnectDriver connect)
     public string Seen => string.Join('\n', seen);
 
     /// <summary>An API-key app (no authorization, token or discovery URL), with a default redirect URL unless customized away.</summary>
-    public async Task<string> CreateAppAsync(Action<JsonObject>? customize = null)
+    public Task<string> CreateAppAsync(Action<JsonObject>? customize = null)
     {
-        var id = ConnectDriver.NewId("key");
-        var app = new JsonObject { ["id"] = id, ["name"] = "Weather " + id, ["description"] = "Forecasts by the hour", ["defaultRedirectUrl"] = ConnectDriver.RedirectUrl };
-        customize?.Invoke(app);
-        await (await Keep(connect.Management.PostJson("/v1/mgmt/outbound/app/create", app.ToJsonString()))).ShouldBeOk();
-        return id;
+        var app = TestApps.ApiKey(TestApps.NewId("key"));
+        app.Remove("appType");
+        app["name"] = "Weather " + app["id"];
+        app["description"] = "Forecasts by the hour";
+        app["defaultRedirectUrl"] = TestApps.RedirectUrl;
+        return connect.Management.CreateAsync(app, customize);
     }
 
     /// <summary>Starts a connect and returns its state, after checking the URL is the hosted page.</summary>

@@ -14,7 +14,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
     readonly ApiKeyPageDriver page = new(new ConnectDriver(fixture.Vault));
     ConnectDriver Driver => page.Connect;
 
-    [Fact]
+    [SkippableFact]
     public async Task A_connect_on_an_api_key_app_answers_the_hosted_page_and_stores_a_pending_connection_without_a_verifier()
     {
         // callbackDomain names where a provider sends users back; an API-key page is the vault's own.
@@ -34,7 +34,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_page_shows_a_locked_down_form_naming_the_app_and_a_get_never_spends_the_state()
     {
         var appId = await page.CreateAppAsync();
@@ -57,7 +57,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.PendingCountAsync(appId)).Should().Be(1, "showing the form twice leaves the state usable");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Submitting_stores_the_key_for_the_user_and_redirects_with_success_markers()
     {
         var appId = await page.CreateAppAsync();
@@ -75,7 +75,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.PendingCountAsync(appId)).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_replayed_state_shows_the_error_page_and_changes_nothing()
     {
         var appId = await page.CreateAppAsync();
@@ -95,7 +95,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_expired_state_shows_an_error_page_and_a_late_submission_is_reported_to_the_redirect_url()
     {
         var appId = await page.CreateAppAsync();
@@ -112,7 +112,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.PendingCountAsync(appId)).Should().Be(0, "the late submission spends the expired state");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("")]
     [InlineData("   \t ")]
     [InlineData(null)]
@@ -129,7 +129,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await page.FetchAsync(appId, "u-empty"))["accessToken"]!.GetValue<string>().Should().Be("key-after-retry");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_key_over_the_secret_limit_shows_the_form_again_without_echoing_it()
     {
         var appId = await page.CreateAppAsync();
@@ -142,7 +142,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.PendingCountAsync(appId)).Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_tenant_level_connect_stores_a_tenant_key_and_without_a_redirect_url_shows_the_result_page()
     {
         var appId = await page.CreateAppAsync(app => app.Remove("defaultRedirectUrl"));
@@ -158,7 +158,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
             .Should().Be(("tenant-secret-key", "tenant-key", "management"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_second_connect_replaces_the_owners_key()
     {
         var appId = await page.CreateAppAsync();
@@ -169,7 +169,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await page.FetchAsync(appId, "u-rotate"))["accessToken"]!.GetValue<string>().Should().Be("new-key");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_submissions_racing_with_one_state_store_exactly_one_key()
     {
         var appId = await page.CreateAppAsync();
@@ -182,7 +182,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_key_never_reaches_the_logs_or_any_response_but_the_fetch()
     {
         var appId = await page.CreateAppAsync();
@@ -199,7 +199,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         page.Seen.Should().NotContain(Key).And.Contain("outbound_status=success");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Markup_in_the_app_name_and_description_is_encoded()
     {
         var appId = await page.CreateAppAsync(app =>
@@ -215,7 +215,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
             .And.Contain("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img").And.Contain("&lt;/p&gt;&lt;iframe");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_oauth_connects_state_does_not_open_the_page_and_stays_usable()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -229,7 +229,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await Driver.TokensAsync(appId)).Should().BeEmpty();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"state\"\r\n\r\nunterminated")]
     [InlineData("multipart/form-data; boundary=b", "not a multipart body at all")]
     [InlineData("multipart/form-data", "--b\r\n\r\n--b--")]
@@ -243,7 +243,7 @@ public abstract class ApiKeyPageTests(ConnectFixture fixture)
         (await ApiKeyPageDriver.HtmlAsync(response, HttpStatusCode.BadRequest)).Should().Contain("invalid_form");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Missing_or_unknown_states_and_non_form_bodies_are_refused()
     {
         (await ApiKeyPageDriver.HtmlAsync(await Driver.VaultBrowser.GetAsync(ApiKeyPageDriver.PagePath), HttpStatusCode.BadRequest)).Should().Contain("no state");

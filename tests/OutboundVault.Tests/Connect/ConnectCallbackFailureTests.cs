@@ -10,7 +10,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
 {
     readonly ConnectDriver driver = new(fixture.Vault);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_who_denies_access_comes_back_with_access_denied_and_nothing_is_exchanged()
     {
         await using var fake = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { DenyAuthorization = true });
@@ -25,7 +25,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await driver.PendingCountAsync(appId)).Should().Be(0, "the state is spent");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(FakeFailure.ServerError, "provider_unavailable", "HTTP 500")]
     [InlineData(FakeFailure.MalformedJson, "provider_unavailable", "not a JSON object")]
     [InlineData(FakeFailure.InvalidClient, "token_rejected", "invalid_client")]
@@ -46,7 +46,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         AssertNoSecretsIn(fixture.Vault.Logs.All + callback.Headers.Location, fake, providerRedirect);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_token_endpoint_that_times_out_ends_in_provider_unavailable()
     {
         var impatient = new ConnectDriver(fixture.Start(new Dictionary<string, string?> { ["OAuth:ProviderTimeout"] = "00:00:01" }));
@@ -62,7 +62,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await impatient.TokensAsync(appId)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_replayed_callback_is_refused_and_the_code_is_not_redeemed_twice()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -77,7 +77,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_callbacks_with_one_state_complete_exactly_once()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -92,7 +92,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         fake.CodeExchanges.Should().Be(1);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("?code=abc&state=never-issued-state-value")]
     [InlineData("?code=abc")]
     [InlineData("")]
@@ -105,7 +105,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         html.Should().NotContain("never-issued-state-value");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_expired_state_redirects_with_expired_state_and_stores_nothing()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -122,7 +122,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await driver.PendingCountAsync(appId)).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_code_of_one_app_with_the_state_of_another_is_refused_by_that_apps_provider()
     {
         await using var fakeA = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { ClientId = "client-a" });
@@ -141,7 +141,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         ConnectDriver.Markers(await driver.CallbackAsync(redirectA))["outbound_status"].Should().Be("success", "app A's own state is untouched");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_code_whose_pkce_challenge_does_not_match_the_stored_verifier_is_refused()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -156,7 +156,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_callback_with_neither_code_nor_error_spends_the_state()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -169,7 +169,7 @@ public abstract class ConnectCallbackFailureTests(ConnectFixture fixture)
         (await driver.PendingCountAsync(appId)).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_provider_error_description_is_encoded_on_the_result_page()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();

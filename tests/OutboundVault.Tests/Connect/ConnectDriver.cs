@@ -20,7 +20,7 @@ sealed class ConnectDriver(VaultFactory vault)
 {
     public const string UserConnect = "/v1/outbound/oauth/connect";
     public const string ManagementConnect = "/v1/mgmt/outbound/app/connect";
-    public const string RedirectUrl = "https://app.example.test/connected";
+    public const string RedirectUrl = TestApps.RedirectUrl;
 
     static readonly HttpClient Browser = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
 
@@ -29,29 +29,11 @@ sealed class ConnectDriver(VaultFactory vault)
     /// <summary>The vault as a browser reaches it, with redirects left for the test to read.</summary>
     public HttpClient VaultBrowser { get; } = vault.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    public static string NewId(string prefix = "app") => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+    public static string NewId(string prefix = "app") => TestApps.NewId(prefix);
 
     /// <summary>An OAuth app for <paramref name="fake"/> with explicit endpoints, PKCE on and a default redirect URL.</summary>
-    public async Task<string> CreateAppAsync(FakeOAuthProvider fake, Action<JsonObject>? customize = null)
-    {
-        var id = NewId();
-        var app = new JsonObject
-        {
-            ["id"] = id,
-            ["name"] = "Fake " + id,
-            ["clientId"] = fake.Options.ClientId,
-            ["clientSecret"] = fake.Options.ClientSecret,
-            ["authorizationUrl"] = fake.AuthorizationUrl,
-            ["tokenUrl"] = fake.TokenUrl,
-            ["revocationUrl"] = fake.RevocationUrl,
-            ["defaultScopes"] = new JsonArray("openid", "email"),
-            ["defaultRedirectUrl"] = RedirectUrl,
-            ["pkce"] = true,
-        };
-        customize?.Invoke(app);
-        await (await Management.PostJson("/v1/mgmt/outbound/app/create", app.ToJsonString())).ShouldBeOk();
-        return id;
-    }
+    public Task<string> CreateAppAsync(FakeOAuthProvider fake, Action<JsonObject>? customize = null) =>
+        Management.CreateAsync(TestApps.For(fake), customize);
 
     public Task<HttpResponseMessage> PostConnectAsync(object body, HttpClient? caller = null, string path = UserConnect) =>
         (caller ?? Management).PostJson(path, body);

@@ -8,7 +8,7 @@ namespace OutboundVault.Tests.Connect;
 /// rather than follow them), an identity provider for user JWTs (a fake provider's key and discovery
 /// document) and one extra allowed redirect host.
 /// </summary>
-public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind), IAsyncLifetime
+public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind)
 {
     public const string Audience = "outboundvault-tests";
     public const string PublicBaseUrl = "https://vault.example.test";
@@ -20,26 +20,25 @@ public abstract class ConnectFixture(DatabaseKind kind) : VaultFixture(kind), IA
     /// <summary>False: callback URIs come from the request (a configured "" is refused by the OAuth options).</summary>
     protected virtual bool UsePublicBaseUrl => true;
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string?> Settings
     {
-        [UsePublicBaseUrl ? "OAuth:PublicBaseUrl" : "Connect:Unused"] = PublicBaseUrl,
-        ["Connect:Jwt:Authority"] = IdentityProvider.Issuer,
-        ["Connect:Jwt:Audience"] = Audience,
-        ["Connect:Jwt:RequireHttpsMetadata"] = "false",
-        ["Connect:AllowedRedirectHosts:0"] = AllowedRedirectHost,
-    };
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        IdentityProvider = await FakeOAuthProvider.StartAsync();
-        await InitializeAsync();
+        get
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Connect:Jwt:Authority"] = IdentityProvider.Issuer,
+                ["Connect:Jwt:Audience"] = Audience,
+                ["Connect:Jwt:RequireHttpsMetadata"] = "false",
+                ["Connect:AllowedRedirectHosts:0"] = AllowedRedirectHost,
+            };
+            if (UsePublicBaseUrl) settings["OAuth:PublicBaseUrl"] = PublicBaseUrl;
+            return settings;
+        }
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await IdentityProvider.DisposeAsync();
-    }
+    protected override async Task BeforeStartAsync() => IdentityProvider = await FakeOAuthProvider.StartAsync();
+
+    protected override async Task AfterStopAsync() => await IdentityProvider.DisposeAsync();
 }
 
 public sealed class SqliteConnectVault() : ConnectFixture(DatabaseKind.Sqlite);

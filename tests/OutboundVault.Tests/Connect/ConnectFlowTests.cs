@@ -15,7 +15,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
 {
     readonly ConnectDriver driver = new(fixture.Vault);
 
-    [Fact]
+    [SkippableFact]
     public async Task Management_key_connect_for_a_user_stores_the_grant_and_redirects_with_a_success_marker()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -80,7 +80,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         foreach (var secret in secrets) seen.Should().NotContain(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_connected_token_is_served_by_the_management_fetch_route()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -98,7 +98,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         token["grantedBy"]!.GetValue<string>().Should().Be("user-fetch");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"tenantId":"tenant-a","tenantLevel":true}""", "", "tenant-a", "management")]
     [InlineData("""{"tenantId":"tenant-b"}""", "", "tenant-b", "management")]
     [InlineData("""{"userId":"admin-1","tenantId":"tenant-c","tenantLevel":true}""", "", "tenant-c", "admin-1")]
@@ -117,7 +117,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         (token.UserId, token.TenantId, token.GrantedBy).Should().Be((userId, tenantId, grantedBy));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_management_route_and_connected_agents_provider_field_both_start_a_connect()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -131,7 +131,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         ConnectDriver.Query(viaManagement)["scope"].Should().Be("openid email", "the app's default scopes when none are requested");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Client_secret_basic_sends_the_credentials_in_the_authorization_header()
     {
         await using var fake = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { ExpectedClientAuth = FakeClientAuth.ClientSecretBasic });
@@ -144,7 +144,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_public_client_with_auth_method_none_sends_only_its_client_id()
     {
         await using var fake = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { ClientSecret = null, ExpectedClientAuth = FakeClientAuth.None });
@@ -157,7 +157,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         fake.LastTokenRequest.Form.Should().NotContainKey("client_secret");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_discovery_app_gets_its_endpoints_from_the_metadata_document()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -178,7 +178,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_redirect_url_the_callback_shows_a_locked_down_result_page()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -196,7 +196,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Granted_scopes_are_stored_and_a_reconnect_with_the_same_scopes_replaces_the_grant()
     {
         await using var fake = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { GrantedScope = "email openid profile" });
@@ -212,7 +212,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         second.AccessTokenCipher.Should().NotBe(first.AccessTokenCipher);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_pending_connection_keeps_only_a_hash_of_the_state_and_a_sealed_verifier()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -232,7 +232,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Starting_a_connect_removes_expired_pending_connections()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -247,7 +247,7 @@ public abstract class ConnectFlowTests(ConnectFixture fixture)
             (await db.PendingConnections.Where(p => p.AppId == appId).Select(p => p.UserId).ToListAsync()).Should().Equal("u-new"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_apps_callback_domain_replaces_the_public_base_url_host()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();

@@ -8,7 +8,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
 {
     readonly ConnectDriver driver = new(fixture.Vault);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("https://evil.example/steal")]
     [InlineData("https://app.example.test.evil.example/")]
     [InlineData("https://evil.app.example.test/")]
@@ -32,7 +32,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         fake.TotalRequests.Should().Be(0);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("https://app.example.test/other/path?x=1")]
     [InlineData("https://APP.example.test/")]
     [InlineData("https://allowed.example.test:8443/done")]
@@ -47,7 +47,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         ConnectDriver.Query(callback.Headers.Location)["outbound_status"].Should().Be("success");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_default_redirect_url_only_configured_hosts_are_accepted()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -57,7 +57,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         await (await driver.PostConnectAsync(new { appId, userId = "u", options = new { redirectUrl = "https://allowed.example.test/x" } })).ShouldBeOk();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_management_key_caller_must_name_a_user_or_a_tenant()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -69,7 +69,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
             .GetValue<string>().Should().Contain("tenantId");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"userId":"u"}""", 400, "E011002", "appId")]
     [InlineData("""{"appId":"bad id!","userId":"u"}""", 400, "E011003", "appId")]
     [InlineData("""{"appId":"no-such-app","userId":"u"}""", 404, "E081404", "no-such-app")]
@@ -82,7 +82,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         error["errorMessage"]!.GetValue<string>().Should().Contain(mentioned);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Connect_needs_credentials()
     {
         var anonymous = fixture.Vault.CreateClient();
@@ -91,7 +91,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         await (await anonymous.PostJson(ConnectDriver.ManagementConnect, new { appId = "a", userId = "u" })).ShouldBeError(401, "E081401");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_app_without_an_authorization_url_is_a_clear_error()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -101,7 +101,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
             .GetValue<string>().Should().Contain("authorizationUrl or discoveryUrl");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_discovery_document_that_cannot_be_fetched_is_a_provider_failure_at_connect_time()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -119,7 +119,7 @@ public abstract class ConnectStartTests(ConnectFixture fixture)
         (await driver.PendingCountAsync(appId)).Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_discovery_url_that_answers_404_is_an_app_error_at_connect_time()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();

@@ -17,7 +17,7 @@ public class ConnectUnitTests
         return app;
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_authorization_url_keeps_the_endpoints_own_query_and_leaves_out_what_the_app_does_not_set()
     {
         var url = AuthorizationUrl.Build("https://idp.example.test/authorize?tenant=x", App(), "https://v.test/cb", [], "st", null);
@@ -25,7 +25,7 @@ public class ConnectUnitTests
         url.Should().Be("https://idp.example.test/authorize?tenant=x&response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fv.test%2Fcb&state=st");
     }
 
-    [Fact]
+    [SkippableFact]
     public void App_authorization_params_never_replace_protocol_parameters()
     {
         var app = App(a => a.AuthorizationUrlParams = [new("redirect_uri", "https://evil.example"), new("client_id", "other"), new("audience", "api")]);
@@ -38,7 +38,7 @@ public class ConnectUnitTests
         query["code_challenge"].Should().Be("ch");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sub-1", null, null, false, "sub-1", "", "sub-1")]
     [InlineData("sub-1", "sub-1", "t1", false, "sub-1", "t1", "sub-1")]
     [InlineData(null, "u1", null, false, "u1", "", "u1")]
@@ -53,7 +53,7 @@ public class ConnectUnitTests
         (resolved.Owner.UserId, resolved.Owner.TenantId, resolved.GrantedBy).Should().Be((owner, tenant, grantedBy));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sub-1", "other", null, null, "E081403")]
     [InlineData("sub-1", null, "t1", true, "E081403")]
     [InlineData(null, null, null, null, "E011002")]
@@ -65,7 +65,7 @@ public class ConnectUnitTests
         resolve.Should().Throw<VaultException>().Which.Error.Code.Should().Be(code);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Markers_are_added_to_the_redirect_urls_own_query_before_its_fragment()
     {
         var url = ConnectMarkers.AddTo("https://app.test/done?x=1#tab", new ConnectOutcome("a1", "ignored", "access_denied", "No & <thanks>"));
@@ -74,7 +74,7 @@ public class ConnectUnitTests
             "&outbound_error_description=No%20%26%20%3Cthanks%3E#tab");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_result_page_encodes_everything_it_shows()
     {
         var html = ConnectResultPage.Render(new ConnectOutcome("<app>", null, "x\"y", "<img src=x onerror=alert(1)>"));
@@ -83,7 +83,7 @@ public class ConnectUnitTests
             .And.NotContain("<img").And.NotContain("<app>");
     }
 
-    [Fact]
+    [SkippableFact]
     public void States_and_verifiers_are_256_random_bits_and_the_state_hash_fits_its_column()
     {
         var states = Enumerable.Range(0, 100).Select(_ => ConnectSecrets.NewState()).ToHashSet();
@@ -95,7 +95,7 @@ public class ConnectUnitTests
         ConnectSecrets.S256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").Should().Be("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("https://app.example.test/x", true)]
     [InlineData("https://APP.EXAMPLE.TEST/x", true)]
     [InlineData("http://app.example.test/x", false)]          // an https default never allows http

@@ -10,7 +10,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
     static readonly Dictionary<string, string?> GuardOn = new() { ["OAuth:AllowPrivateNetworkTargets"] = "false" };
     readonly ConnectDriver driver = new(fixture.Vault);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(FakeRegistrationFailure.Rejected, "HTTP 400 (invalid_client_metadata)")]
     [InlineData(FakeRegistrationFailure.ServerError, "HTTP 500")]
     [InlineData(FakeRegistrationFailure.MissingClientId, "without a client_id")]
@@ -37,7 +37,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         fake.Registrations.Should().Be(2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_discovery_document_without_registration_endpoint_is_a_clear_400()
     {
         await using var fake = await FakeOAuthProvider.StartAsync(new FakeProviderOptions { PublishRegistrationEndpoint = false });
@@ -50,7 +50,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         (await LoadAppAsync(appId))["clientId"].Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_refused_redirect_url_registers_no_client()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -63,7 +63,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         (await LoadAppAsync(appId))["clientId"].Should().BeNull();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
     public async Task A_loopback_registration_endpoint_is_refused_without_a_request_when_the_guard_is_on(string host)
@@ -86,7 +86,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         (await LoadAppAsync(appId))["clientId"].Should().BeNull();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"name":"MCP","useDcr":true}""")]
     [InlineData("""{"name":"MCP","useDcr":true,"dcrUrl":"","discoveryUrl":"","authorizationUrl":"https://a.example.com/authorize"}""")]
     public async Task Create_with_useDcr_and_no_endpoint_to_register_at_is_refused(string body)
@@ -96,7 +96,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         error["errorMessage"]!.GetValue<string>().Should().StartWith("useDcr requires dcrUrl or discoveryUrl");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"name":"MCP","useDcr":true,"dcrUrl":"https://mcp.example.com/register"}""")]
     [InlineData("""{"name":"MCP","useDcr":true,"discoveryUrl":"https://mcp.example.com/.well-known/oauth-authorization-server"}""")]
     [InlineData("""{"name":"Plain","useDcr":false}""")]
@@ -108,7 +108,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
         app["clientId"].Should().BeNull("a useDcr app gets its client id on its first connect");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Update_and_template_overrides_follow_the_same_rule()
     {
         var id = ConnectDriver.NewId();

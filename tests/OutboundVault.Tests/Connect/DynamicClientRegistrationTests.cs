@@ -13,7 +13,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
 {
     readonly ConnectDriver driver = new(fixture.Vault);
 
-    [Fact]
+    [SkippableFact]
     public async Task The_first_connect_registers_once_and_the_whole_flow_uses_the_registered_client()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -45,7 +45,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         app["useDcr"]!.GetValue<bool>().Should().BeTrue();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Later_connects_and_refreshes_reuse_the_stored_client_without_registering_again()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -63,7 +63,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         (fake.LastTokenRequest!.Form["client_id"], fake.LastTokenRequest.Form["client_secret"]).Should().Be((client.ClientId, client.ClientSecret!));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Racing_first_connects_on_two_instances_all_use_the_one_client_the_app_row_keeps()
     {
         // The latency keeps every registration in flight until all four connects have read the app without a client.
@@ -87,7 +87,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().HaveCount(4);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_registered_secret_is_sealed_at_rest_and_never_in_responses_or_logs()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -111,7 +111,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         (await RawDatabaseText.ReadAsync(fixture)).Should().NotContain(client.ClientSecret).And.Contain(client.ClientId, "the scan reads the stored app row");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_public_client_registers_without_a_secret_and_connects_with_pkce()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -127,7 +127,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         app["tokenEndpointAuthMethod"]!.GetValue<string>().Should().Be("none");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_explicit_dcrUrl_with_explicit_endpoints_needs_no_discovery()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -145,7 +145,7 @@ public abstract class DynamicClientRegistrationTests(ConnectFixture fixture)
         fake.DiscoveryRequests.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_useDcr_app_that_already_has_a_client_id_does_not_register()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();

@@ -19,7 +19,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         return client;
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(ConnectDriver.UserConnect)]
     [InlineData(ConnectDriver.ManagementConnect)]
     public async Task A_valid_user_token_connects_its_sub(string path)
@@ -37,7 +37,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(jwt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Nodes_bearer_with_a_trailing_management_key_is_read_as_the_user_token()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -49,7 +49,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         (await driver.TokensAsync(appId)).Should().ContainSingle().Which.UserId.Should().Be("jwt-user-node");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_token_caller_cannot_connect_someone_else_or_a_whole_tenant()
     {
         await using var fake = await FakeOAuthProvider.StartAsync();
@@ -71,7 +71,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         { "malformed", "not a well-formed JWT" },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Rejections))]
     public async Task An_invalid_user_token_is_refused_with_the_reason(string flaw, string reason)
     {
@@ -94,7 +94,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(jwt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_connect_jwt_configuration_a_user_token_gets_not_configured()
     {
         var unconfigured = fixture.Start(new Dictionary<string, string?> { ["Connect:Jwt:Authority"] = null, ["Connect:Jwt:Audience"] = null });
@@ -108,7 +108,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
             .ShouldBeError(404, "E081404");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unreachable_identity_provider_is_a_provider_failure_not_a_bad_token()
     {
         // The discard port on loopback: nothing listens there.
@@ -121,7 +121,7 @@ public abstract class UserJwtConnectTests(ConnectFixture fixture)
         error["errorMessage"]!.GetValue<string>().Should().Contain("Connect:Jwt:Authority");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_valid_user_token_on_a_management_route_is_forbidden_not_unauthenticated()
     {
         var client = UserClient(Idp.CreateUserJwt("jwt-user-4", ConnectFixture.Audience));

@@ -60,13 +60,13 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
             .Select(m => $"{m} {e.RoutePattern.RawText}"))
         .ToList();
 
-    [Fact]
+    [SkippableFact]
     public void Every_contract_route_is_mapped_and_nothing_else()
     {
         MappedRoutes().Where(r => r.Contains(" /v1/", StringComparison.Ordinal)).Should().BeEquivalentTo(ContractRoutes);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_management_route_is_in_the_openapi_document_with_the_bearer_scheme()
     {
         var document = await (await fixture.Vault.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeOk();
@@ -81,7 +81,7 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         document["security"]!.AsArray().Should().NotBeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Swagger_ui_is_served_and_points_at_the_document()
     {
         var client = fixture.Vault.CreateClient();
@@ -92,14 +92,14 @@ public sealed class ApiSurfaceTests(SqliteVault fixture) : IClassFixture<SqliteV
         config.Should().Contain("/openapi/v1.json");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Error_codes_are_unique_and_never_503()
     {
         VaultError.All.Select(e => e.Code).Should().OnlyHaveUniqueItems();
         VaultError.All.Should().OnlyContain(e => e.Status != 503 && e.Code.Length == 7 && e.Code[0] == 'E');
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_readme_lists_every_error_code()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));

@@ -9,7 +9,7 @@ namespace OutboundVault.Tests.Hosting;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DataDirectoryTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task A_server_started_from_another_directory_keeps_its_data_beside_the_application()
     {
         var elsewhere = Directory.CreateTempSubdirectory("outboundvault-cwd-").FullName;
@@ -40,7 +40,7 @@ public sealed class DataDirectoryTests
         Directory.Delete(elsewhere, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_data_directory_is_0700_and_the_database_its_wal_and_the_keys_are_0600()
     {
         var dataDirectory = Path.Combine(Directory.CreateTempSubdirectory("outboundvault-modes-").FullName, "data");

@@ -20,7 +20,7 @@ public abstract class HostileInputTests(VaultFixture fixture)
     /// <summary>The browser pages answer HTML by design; every other route answers JSON.</summary>
     static readonly string[] HtmlRoutes = ["/v1/outbound/oauth/callback", "/v1/outbound/oauth/start", "/v1/outbound/apikey"];
 
-    [Fact]
+    [SkippableFact]
     public async Task No_hostile_value_in_any_field_of_any_route_answers_5xx_or_a_non_json_body()
     {
         var document = await (await fixture.Vault.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeOk();

@@ -5,7 +5,7 @@ namespace OutboundVault.Tests.Hosting;
 
 public sealed class PostgresConnectionDefaultsTests
 {
-    [Fact]
+    [SkippableFact]
     public void Pooled_connections_skip_the_reset_and_keep_statements_prepared_by_default()
     {
         var builder = new NpgsqlConnectionStringBuilder(DataModule.WithPostgresDefaults("Host=db;Database=vault;Username=v"));
@@ -14,7 +14,7 @@ public sealed class PostgresConnectionDefaultsTests
         builder.Host.Should().Be("db");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_operators_own_values_win()
     {
         var builder = new NpgsqlConnectionStringBuilder(DataModule.WithPostgresDefaults("Host=db;No Reset On Close=false;MaxAutoPrepare=0"));

@@ -17,11 +17,22 @@ public abstract class VaultFixture(DatabaseKind kind) : IAsyncLifetime
     /// <summary>Settings every vault of this fixture starts with (feature fixtures override it).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Runs before the first vault starts (what its <see cref="Settings"/> point at).</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the first vault is up.</summary>
+    protected virtual Task AfterStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after every vault of the fixture has stopped.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await BeforeStartAsync();
         if (kind == DatabaseKind.Postgres) PostgresConnection = await TestPostgres.CreateDatabaseAsync();
         Vault = Start();
         Management = Vault.CreateManagementClient();
+        await AfterStartAsync();
     }
 
     /// <summary>Starts another vault over this fixture's database and data directory.</summary>
@@ -38,6 +49,7 @@ public abstract class VaultFixture(DatabaseKind kind) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var factory in factories) await factory.DisposeAsync();
+        await AfterStopAsync();
         if (PostgresConnection is not null) await TestPostgres.DropDatabaseAsync(PostgresConnection);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }

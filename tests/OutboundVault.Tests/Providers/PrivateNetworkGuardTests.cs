@@ -5,7 +5,7 @@ namespace OutboundVault.Tests.Providers;
 
 public class PrivateNetworkGuardTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("169.254.169.254")] // cloud metadata
     [InlineData("10.0.0.1")]
     [InlineData("192.168.1.1")]
@@ -36,7 +36,7 @@ public class PrivateNetworkGuardTests
     public void Private_loopback_link_local_and_special_addresses_are_private(string address) =>
         PrivateNetworkGuard.IsPrivate(IPAddress.Parse(address)).Should().BeTrue();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("8.8.8.8")]
     [InlineData("1.1.1.1")]
     [InlineData("2606:4700:4700::1111")]
@@ -49,7 +49,7 @@ public class PrivateNetworkGuardTests
     public void Public_addresses_are_not_private(string address) =>
         PrivateNetworkGuard.IsPrivate(IPAddress.Parse(address)).Should().BeFalse();
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("https://provider.example/token", true)]
     [InlineData("http://127.0.0.1:8080/token", true)]
     [InlineData("ftp://provider.example/token", false)]

@@ -11,7 +11,7 @@ public class ProviderClientCodeExchangeTests
 {
     const string RedirectUri = "http://localhost/callback";
 
-    [Fact]
+    [SkippableFact]
     public async Task Exchange_with_pkce_and_client_secret_post_returns_tokens_and_id_token_subject()
     {
         await using var host = await ProviderTestHost.StartAsync(
@@ -35,7 +35,7 @@ public class ProviderClientCodeExchangeTests
         host.Fake.CodeExchanges.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Exchange_with_client_secret_basic_form_encodes_credentials_and_keeps_them_out_of_the_body()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions
@@ -54,7 +54,7 @@ public class ProviderClientCodeExchangeTests
         request.Form.Should().NotContainKey("client_id").And.NotContainKey("client_secret").And.NotContainKey("code_verifier");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Exchange_for_a_public_client_sends_only_the_client_id()
     {
         await using var host = await ProviderTestHost.StartAsync(
@@ -67,7 +67,7 @@ public class ProviderClientCodeExchangeTests
         host.Fake.LastTokenRequest!.Form.Should().Contain("client_id", "fake-client").And.NotContainKey("client_secret");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Token_url_params_are_forwarded_but_cannot_replace_protocol_fields()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -80,7 +80,7 @@ public class ProviderClientCodeExchangeTests
             .And.Contain("grant_type", "authorization_code");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Code_from_the_authorize_redirect_can_be_exchanged_once()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -102,7 +102,7 @@ public class ProviderClientCodeExchangeTests
         (await reuse.Should().ThrowAsync<ProviderException>()).Which.Kind.Should().Be(ProviderFailureKind.InvalidGrant);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Denied_authorization_redirects_back_with_access_denied()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions { DenyAuthorization = true });
@@ -118,7 +118,7 @@ public class ProviderClientCodeExchangeTests
         query.Should().NotContainKey("code");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Wrong_verifier_is_invalid_grant_and_the_message_holds_no_secret_code_or_verifier()
     {
         await using var host = await ProviderTestHost.StartAsync();

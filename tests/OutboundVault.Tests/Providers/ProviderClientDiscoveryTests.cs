@@ -4,7 +4,7 @@ namespace OutboundVault.Tests.Providers;
 
 public class ProviderClientDiscoveryTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Discovery_resolves_the_provider_endpoints()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -15,7 +15,7 @@ public class ProviderClientDiscoveryTests
             host.Fake.AuthorizationUrl, host.Fake.TokenUrl, host.Fake.RevocationUrl, host.Fake.RegistrationUrl));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Explicit_app_fields_override_discovered_ones()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -27,7 +27,7 @@ public class ProviderClientDiscoveryTests
         endpoints.AuthorizationUrl.Should().Be(host.Fake.AuthorizationUrl);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_discovery_url_the_app_fields_are_returned_without_any_request()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -38,7 +38,7 @@ public class ProviderClientDiscoveryTests
         host.Fake.TotalRequests.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Discovery_is_cached_until_its_lifetime_ends()
     {
         var clock = new ManualTimeProvider();
@@ -54,7 +54,7 @@ public class ProviderClientDiscoveryTests
         host.Fake.DiscoveryRequests.Should().Be(2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Token_calls_use_discovered_endpoints()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -66,7 +66,7 @@ public class ProviderClientDiscoveryTests
         host.Fake.RefreshCalls.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task One_transient_discovery_failure_is_retried()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -78,7 +78,7 @@ public class ProviderClientDiscoveryTests
         host.Fake.DiscoveryRequests.Should().Be(2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Discovery_failures_are_not_cached()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -91,7 +91,7 @@ public class ProviderClientDiscoveryTests
         host.Fake.DiscoveryRequests.Should().Be(3);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_missing_discovery_document_is_a_clear_configuration_failure()
     {
         await using var host = await ProviderTestHost.StartAsync();

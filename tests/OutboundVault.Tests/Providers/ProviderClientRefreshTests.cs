@@ -5,7 +5,7 @@ namespace OutboundVault.Tests.Providers;
 
 public class ProviderClientRefreshTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Refresh_rotates_the_refresh_token_and_the_old_one_dies()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -27,7 +27,7 @@ public class ProviderClientRefreshTests
         host.Fake.InvalidGrants.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Refresh_without_rotation_returns_no_refresh_token_and_the_old_one_stays_usable()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions { RotateRefreshTokens = false });
@@ -40,7 +40,7 @@ public class ProviderClientRefreshTests
         second.AccessToken.Should().NotBe(first.AccessToken);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Refresh_sends_requested_scopes_space_separated_and_token_url_params()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -53,7 +53,7 @@ public class ProviderClientRefreshTests
         refreshed.Scopes.Should().Equal("a", "b");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Refresh_with_basic_auth_works()
     {
         await using var host = await ProviderTestHost.StartAsync(
@@ -66,7 +66,7 @@ public class ProviderClientRefreshTests
         host.Fake.LastTokenRequest!.Form.Should().NotContainKey("client_secret");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Caller_cancellation_propagates_as_OperationCanceledException()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions { Latency = TimeSpan.FromSeconds(5) });

@@ -19,7 +19,7 @@ public class ProviderClientRegistrationTests
     static ProviderApp UnregisteredApp(FakeOAuthProvider fake, string authMethod = ProviderApp.ClientSecretPost) =>
         new("app-1", null, null, null, null, null, fake.DiscoveryUrl, [], authMethod);
 
-    [Fact]
+    [SkippableFact]
     public async Task Registers_at_the_discovered_endpoint_with_the_vault_client_metadata()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -42,7 +42,7 @@ public class ProviderClientRegistrationTests
         sent["scope"]!.GetValue<string>().Should().Be("openid email");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_explicit_registration_url_needs_no_discovery_and_wins_over_a_discovered_one()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -58,7 +58,7 @@ public class ProviderClientRegistrationTests
         resolved.TokenUrl.Should().Be(host.Fake.TokenUrl);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_public_client_gets_no_secret_and_sends_no_scope_when_there_is_none()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -73,7 +73,7 @@ public class ProviderClientRegistrationTests
         sent.ContainsKey("scope").Should().BeFalse();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(ProviderApp.ClientSecretPost)]
     [InlineData(ProviderApp.ClientSecretBasic)]
     [InlineData(ProviderApp.NoClientAuthentication)]
@@ -91,7 +91,7 @@ public class ProviderClientRegistrationTests
         else sent.Form["client_id"].Should().Be(registered.ClientId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_registered_client_with_a_wrong_secret_is_refused_by_the_fake()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -103,7 +103,7 @@ public class ProviderClientRegistrationTests
         (await exchange.Should().ThrowAsync<ProviderException>()).Which.ProviderError.Should().Be("invalid_client");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(FakeRegistrationFailure.Rejected, nameof(ProviderFailureKind.Rejected), 400, "invalid_client_metadata")]
     [InlineData(FakeRegistrationFailure.ServerError, nameof(ProviderFailureKind.Transient), 500, "server_error")]
     [InlineData(FakeRegistrationFailure.MalformedJson, nameof(ProviderFailureKind.Transient), 201, "not a JSON object")]
@@ -124,7 +124,7 @@ public class ProviderClientRegistrationTests
         host.Fake.Registrations.Should().Be(1, "a registration is never resent: the first may have created a client");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_provider_that_hangs_is_a_transient_failure_and_is_not_asked_again()
     {
         await using var host = await ProviderTestHost.StartAsync(
@@ -137,7 +137,7 @@ public class ProviderClientRegistrationTests
         host.Fake.Registrations.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_any_registration_endpoint_it_is_a_configuration_failure_and_nothing_is_registered()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions { PublishRegistrationEndpoint = false });
@@ -155,7 +155,7 @@ public class ProviderClientRegistrationTests
         host.Fake.Registrations.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_auth_method_is_refused_before_any_request()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -166,7 +166,7 @@ public class ProviderClientRegistrationTests
         host.Fake.TotalRequests.Should().Be(0);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
     public async Task A_loopback_registration_endpoint_is_blocked_before_any_request(string host)

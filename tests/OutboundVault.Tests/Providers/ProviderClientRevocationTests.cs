@@ -5,7 +5,7 @@ namespace OutboundVault.Tests.Providers;
 
 public class ProviderClientRevocationTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Revoking_a_refresh_token_is_recorded_and_kills_it()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -19,7 +19,7 @@ public class ProviderClientRevocationTests
         (await refresh.Should().ThrowAsync<ProviderException>()).Which.Kind.Should().Be(ProviderFailureKind.InvalidGrant);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Revocation_uses_the_app_client_authentication()
     {
         await using var host = await ProviderTestHost.StartAsync(
@@ -30,7 +30,7 @@ public class ProviderClientRevocationTests
         host.Fake.RevokedTokens.Should().Equal("at-123");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Without_a_revocation_endpoint_revocation_is_a_no_op()
     {
         await using var host = await ProviderTestHost.StartAsync();
@@ -40,7 +40,7 @@ public class ProviderClientRevocationTests
         host.Fake.TotalRequests.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_failing_revocation_endpoint_throws_without_the_token_in_the_message()
     {
         await using var host = await ProviderTestHost.StartAsync(new FakeProviderOptions { FailRevocation = true });

@@ -15,7 +15,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
     static async Task<JsonNode> FetchOk(RefreshKit kit, OutboundToken token, bool force = false) =>
         (await (await Fetch(kit, token, force)).ShouldBeOk())["token"]!;
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_hundred_concurrent_fetches_of_an_expired_token_make_one_provider_refresh()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromMilliseconds(300) });
@@ -43,7 +43,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         fixture.Vault.Logs.All.Should().NotContain(originalRefresh).And.NotContain(refresh!).And.NotContain(access!);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_token_valid_beyond_MinValidity_is_handed_out_without_a_call()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -53,7 +53,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_token_expiring_within_MinValidity_is_refreshed_first()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -65,7 +65,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
             .Should().BeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(50).ToUnixTimeSeconds());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_expiry_is_refreshed_only_on_forceRefresh()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -77,7 +77,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         forced["accessToken"]!.GetValue<string>().Should().NotBe(kit.Secrets(token).Access);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ForceRefresh_without_a_refresh_token_is_a_clear_400()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -90,7 +90,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Api_keys_are_never_refreshed_even_when_forced()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -100,7 +100,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_answer_without_refresh_token_keeps_the_stored_one()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { RotateRefreshTokens = false });
@@ -113,7 +113,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_transient_failure_hands_out_the_still_valid_token_records_the_error_and_backs_off()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -136,7 +136,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(1);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(FakeFailure.ServerError, "HTTP 500")]
     [InlineData(FakeFailure.Timeout, "did not answer")]
     [InlineData(FakeFailure.MalformedJson, "not a JSON object")]
@@ -168,7 +168,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         fixture.Vault.Logs.All.Should().NotContain(original.Refresh!);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_grant_marks_the_token_for_reconnect_and_fetch_says_so()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -187,7 +187,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_grant_after_another_instance_refreshed_hands_out_that_instances_token()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromMilliseconds(700) });
@@ -204,7 +204,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         (await kit.ReadAsync(token.Id)).Status.Should().Be(TokenStatuses.Valid);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_fetch_waits_for_another_instances_lease_and_takes_its_token()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -220,7 +220,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_waiter_reports_the_lease_holders_failure_instead_of_calling_again()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -240,7 +240,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         kit.Fake.RefreshCalls.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_expired_lease_of_a_crashed_instance_is_taken_over()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -253,7 +253,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         (await kit.ReadAsync(token.Id)).LeaseOwner.Should().BeNull();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_fetch_of_a_due_but_still_valid_token_takes_it_without_waiting_for_another_instances_lease()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -266,7 +266,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
             .Should().Be((kit.Secrets(token).Access!, (string?)"dead-instance/1/abc", 0), "the stored token is handed out while the lease still runs");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Invalid_grant_on_a_still_valid_token_hands_out_the_stored_token_instead_of_reconnect()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -278,7 +278,7 @@ public abstract class OnDemandRefreshTests(RefreshVault fixture)
         body["accessToken"]!.GetValue<string>().Should().Be(kit.Secrets(token).Access);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_provider_call_outlasting_the_lease_renews_it_so_another_instance_does_not_refresh_too()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { Latency = TimeSpan.FromSeconds(5) });

@@ -49,7 +49,7 @@ sealed class RefreshKit : IAsyncDisposable
         return new RefreshKit(vault, management, fake, appId);
     }
 
-    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+    public static string NewId(string prefix) => TestApps.NewId(prefix);
 
     /// <summary>Stores a token for a new user, as an upload would; its refresh token is live at the fake.</summary>
     public async Task<OutboundToken> SeedAsync(DateTime? expiresAt, bool withRefreshToken = true, string? userId = null, string kind = TokenKinds.OAuth)

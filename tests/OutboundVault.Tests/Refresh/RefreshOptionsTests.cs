@@ -8,7 +8,7 @@ public sealed class RefreshOptionsTests : IDisposable
 {
     readonly string dataDirectory = Directory.CreateTempSubdirectory("outboundvault-refresh-options-").FullName;
 
-    [Fact]
+    [SkippableFact]
     public void Defaults_are_the_documented_ones()
     {
         var o = new RefreshOptions();
@@ -17,7 +17,7 @@ public sealed class RefreshOptionsTests : IDisposable
         (o.BatchSize, o.MaxConcurrency, o.MaxAttempts, o.WorkerEnabled).Should().Be((100, 8, 10, true));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_back_off_doubles_from_the_cooldown_up_to_its_cap()
     {
         var o = new RefreshOptions { FailureCooldown = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromMinutes(10) };
@@ -27,7 +27,7 @@ public sealed class RefreshOptionsTests : IDisposable
         o.BackoffAfter(1000).Should().Be(TimeSpan.FromMinutes(10));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("Refresh:LeaseDuration", "00:00:02", "Refresh:LeaseDuration")]
     [InlineData("Refresh:Margin", "00:00:30", "Refresh:Margin")]
     [InlineData("Refresh:MaxConcurrency", "0", "Refresh:MaxConcurrency")]

@@ -26,7 +26,7 @@ public sealed class PostgresRefreshVault() : RefreshVault(DatabaseKind.Postgres)
 /// tests run its iterations themselves). SQLite gets a five-second busy timeout so a locked database
 /// fails an iteration soon (the default is 30 s).
 /// </summary>
-public abstract class ClockedRefreshVault(DatabaseKind kind) : VaultFixture(kind), IAsyncLifetime
+public abstract class ClockedRefreshVault(DatabaseKind kind) : VaultFixture(kind)
 {
     internal ManualTimeProvider Clock { get; } = new();
 
@@ -38,17 +38,11 @@ public abstract class ClockedRefreshVault(DatabaseKind kind) : VaultFixture(kind
         ? new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={SqlitePath};Pooling=True;Default Timeout=5" }
         : new Dictionary<string, string?>();
 
-    async Task IAsyncLifetime.InitializeAsync()
+    protected override Task AfterStartAsync()
     {
-        await InitializeAsync();
         Clocked = Vault.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
         _ = Clocked.Server;
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await Clocked.DisposeAsync();
-        await DisposeAsync();
+        return Task.CompletedTask;
     }
 }
 

@@ -6,7 +6,7 @@ namespace OutboundVault.Tests.Refresh;
 /// <summary>Deleted tokens are revoked at their provider (RFC 7009), off the delete's path and best effort.</summary>
 public abstract class RevocationTests(VaultFixture fixture)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Deleting_a_token_by_id_revokes_its_refresh_and_access_tokens()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -21,7 +21,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(refresh!).And.NotContain(access!);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleting_a_users_tokens_by_app_revokes_each_of_them()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);
@@ -34,7 +34,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         kit.Fake.RevokedTokens.Should().Contain([kit.Secrets(first).Refresh!, kit.Secrets(second).Refresh!]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_failing_revocation_endpoint_does_not_fail_the_delete()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, new FakeProviderOptions { FailRevocation = true });
@@ -50,7 +50,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(refresh);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_app_without_a_revocation_endpoint_is_not_called()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault, withRevocation: false);
@@ -61,7 +61,7 @@ public abstract class RevocationTests(VaultFixture fixture)
         kit.Fake.Revocations.Should().Be(0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleting_an_app_revokes_the_tokens_that_go_with_it()
     {
         await using var kit = await RefreshKit.StartAsync(fixture.Vault);

@@ -58,7 +58,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         { "app/user/token", true }, { "app/user/token", false },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(UserRoutes))]
     public async Task A_user_fetches_their_own_token_with_their_access_token(string route, bool withProjectId)
     {
@@ -78,7 +78,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         { "app/tenant/token", true }, { "app/tenant/token", false },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(TenantRoutes))]
     public async Task A_member_fetches_their_tenants_token_with_their_access_token(string route, bool withProjectId)
     {
@@ -92,7 +92,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         token["accessToken"]!.GetValue<string>().Should().Be(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_fetch_scope_may_come_as_an_scp_array()
     {
         var secret = TokenApi.Secret("by-token-scp");
@@ -103,7 +103,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         token["accessToken"]!.GetValue<string>().Should().Be(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_token_in_a_tenant_named_by_dct_is_fetched()
     {
         var secret = TokenApi.Secret("by-token-dct");
@@ -116,7 +116,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
 
     public static TheoryData<string> Forgeries => ["expired", "issuer", "signature", "unsigned", "project"];
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Forgeries))]
     public async Task A_forged_or_stale_access_token_is_unauthorized_and_never_logged(string flaw)
     {
@@ -150,7 +150,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"sub":"{{sub}}","aud":"{{ConnectFixture.Audience}}","exp":{{exp}},"scope":"{{Fetch}}"}""")}.";
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_access_token_without_the_fetch_scope_is_forbidden()
     {
         var appId = await AppWithUserToken("bt-user-3", TokenApi.Secret("by-token-noscope"));
@@ -161,7 +161,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         error["errorMessage"]!.GetValue<string>().Should().Contain(Fetch);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_access_token_cannot_fetch_another_users_token()
     {
         var secret = TokenApi.Secret("by-token-other");
@@ -173,7 +173,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         error.ToJsonString().Should().NotContain(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_access_token_cannot_fetch_the_token_of_a_tenant_it_does_not_belong_to()
     {
         var secret = TokenApi.Secret("by-token-tenant-other");
@@ -186,7 +186,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         error.ToJsonString().Should().NotContain(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_fetch_naming_a_foreign_tenant_is_forbidden()
     {
         var appId = await AppWithUserToken("bt-user-4", TokenApi.Secret("by-token-user-tenant"), tenantId: "bt-tenant-x");
@@ -202,7 +202,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         { "DELETE", "user/tokens?appId=any&userId=bt-user-5" },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(ManagementRoutes))]
     public async Task A_valid_access_token_on_a_management_route_is_forbidden(string method, string route)
     {
@@ -213,7 +213,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         await (await client.SendAsync(request)).ShouldBeError(403, "E081403");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_by_token_fetch_is_logged_with_subject_and_app_but_not_the_token()
     {
         var secret = TokenApi.Secret("by-token-logged");
@@ -225,7 +225,7 @@ public abstract class AccessTokenFetchTests(ConnectFixture fixture)
         fixture.Vault.Logs.All.Should().Contain($"Access token of bt-user-log uses app {appId}").And.NotContain(jwt).And.NotContain(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_access_policy_limits_an_app_to_tokens_with_a_named_scope_or_client()
     {
         var vault = fixture.Start(new Dictionary<string, string?>

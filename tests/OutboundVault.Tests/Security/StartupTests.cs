@@ -19,7 +19,7 @@ public sealed class StartupTests : IDisposable
 
     static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
-    [Fact]
+    [SkippableFact]
     public async Task The_first_start_without_keys_generates_a_management_key_that_every_restart_accepts()
     {
         var noKeys = new Dictionary<string, string?> { ["Management:ProjectId"] = null, ["Management:Keys:0"] = null };
@@ -49,7 +49,7 @@ public sealed class StartupTests : IDisposable
         (await again.GetAsync("/v1/mgmt/outbound/apps")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_embedded_mode_generates_an_encryption_key_file_once()
     {
         await using (Start([]))
@@ -62,7 +62,7 @@ public sealed class StartupTests : IDisposable
         File.ReadAllText(keyFile).Trim().Should().Be(generated);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_start_with_ciphertext_that_no_configured_key_opens_fails_with_a_clear_message()
     {
         var keyA = KeyRing.Format("keyA", Enumerable.Repeat((byte)1, 32).ToArray());
@@ -82,7 +82,7 @@ public sealed class StartupTests : IDisposable
         apps["apps"]!.AsArray().Should().ContainSingle();
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_unknown_database_provider_is_refused()
     {
         using var factory = new VaultFactory(DatabaseKind.Sqlite, dataDirectory, null, new Dictionary<string, string?> { ["Database:Provider"] = "Oracle" });
@@ -98,9 +98,9 @@ public sealed class StartupTests : IDisposable
 }
 
 /// <summary>Several instances share PostgreSQL, so they must share configured keys.</summary>
-public sealed class PostgresStartupTests
+public sealed class StartupTests_Postgres
 {
-    [Fact]
+    [SkippableFact]
     public async Task Postgres_without_configured_encryption_keys_refuses_to_start()
     {
         var connection = await TestPostgres.CreateDatabaseAsync();

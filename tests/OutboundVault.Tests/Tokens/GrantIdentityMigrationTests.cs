@@ -14,7 +14,7 @@ namespace OutboundVault.Tests.Tokens;
 /// </summary>
 public sealed class GrantIdentityMigrationTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]
     public async Task Duplicates_of_a_grant_are_merged_to_the_newest_and_the_others_superseded(DatabaseKind kind)

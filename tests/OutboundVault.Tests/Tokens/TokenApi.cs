@@ -8,34 +8,18 @@ public sealed class TokenApi(HttpClient client)
 {
     public const string Outbound = "/v1/mgmt/outbound";
 
-    /// <summary>
-    /// The discard port on loopback: should anything try to refresh a test token at the provider, the call is
-    /// refused at once and never leaves the machine.
-    /// </summary>
-    public const string LoopbackTokenUrl = "http://127.0.0.1:9/token";
+    public const string LoopbackTokenUrl = TestApps.LoopbackTokenUrl;
 
     public HttpClient Client => client;
 
-    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+    public static string NewId(string prefix) => TestApps.NewId(prefix);
 
     /// <summary>A secret-looking value unique to one test, easy to search for in files, dumps and logs.</summary>
     public static string Secret(string what) => $"{what}-SECRET-{Guid.NewGuid():N}";
 
-    public async Task<string> CreateOAuthApp(string? id = null)
-    {
-        id ??= NewId("oauth");
-        await (await client.PostJson($"{Outbound}/app/create",
-            new { id, name = "OAuth " + id, clientId = "cid", tokenUrl = LoopbackTokenUrl, authorizationUrl = "http://127.0.0.1:9/authorize" }))
-            .ShouldBeOk();
-        return id;
-    }
+    public Task<string> CreateOAuthApp(string? id = null) => client.CreateAsync(TestApps.OAuth(id));
 
-    public async Task<string> CreateApiKeyApp(string? id = null)
-    {
-        id ??= NewId("keyapp");
-        await (await client.PostJson($"{Outbound}/app/create", new { id, name = "Keys " + id, appType = "apikey" })).ShouldBeOk();
-        return id;
-    }
+    public Task<string> CreateApiKeyApp(string? id = null) => client.CreateAsync(TestApps.ApiKey(id));
 
     public Task<HttpResponseMessage> Post(string route, string json) => client.PostJson($"{Outbound}/{route}", json);
 

@@ -22,7 +22,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         updated.Should().Be(1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_user_token_carries_every_contract_field_with_times_as_strings()
     {
         var app = await api.CreateOAuthApp();
@@ -56,7 +56,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(access).And.NotContain(refresh);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task With_refresh_token_returns_it_and_unknown_expiry_goes_out_as_zero()
     {
         var app = await api.CreateOAuthApp();
@@ -70,7 +70,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         token["scopes"]!.AsArray().Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Latest_is_the_most_recently_stored_and_by_scopes_the_most_recent_covering_all_scopes()
     {
         var app = await api.CreateOAuthApp();
@@ -85,7 +85,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         missing["errorMessage"]!.GetValue<string>().Should().Contain("connect first");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_user_fetch_sees_only_tokens_of_the_given_tenant_or_of_no_tenant()
     {
         var app = await api.CreateOAuthApp();
@@ -101,7 +101,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         await (await api.Post("app/tenant/token/latest", new { appId = app, tenantId = "t1" })).ShouldBeError(404, "E081404");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Tenant_fetches_return_tenant_tokens_without_a_user_id()
     {
         var app = await api.CreateOAuthApp();
@@ -117,7 +117,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         await (await api.Post("app/user/token/latest", new { appId = app, userId = "", tenantId = "t1" })).ShouldBeError(400, "E011002");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Go_and_python_dialects_with_nulls_are_accepted()
     {
         var app = await api.CreateOAuthApp();
@@ -135,7 +135,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         (await api.Fetch("app/user/token", $$$"""{"appId":"{{{app}}}","userId":"u1","scopes":["s"],"options":{"withRefreshToken":false,"forceRefresh":false}}"""))["accessToken"]!.GetValue<string>().Should().Be("go-py");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("app/user/token/latest", """{"userId":"u1"}""", "appId")]
     [InlineData("app/user/token/latest", """{"appId":"a"}""", "userId")]
     [InlineData("app/user/token", """{"appId":"a","userId":null,"scopes":["s"],"options":null,"tenantId":null}""", "userId")]
@@ -147,7 +147,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         error["errorMessage"]!.GetValue<string>().Should().Contain(field);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Bad_input_answers_400_naming_the_field()
     {
         (await (await api.Post("app/user/token/latest", """{"appId":"a b","userId":"u"}""")).ShouldBeError(400, "E011003"))["errorMessage"]!.GetValue<string>().Should().Contain("appId");
@@ -155,7 +155,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         (await (await api.Post("app/user/token", """{"appId":"a","userId":"u","scopes":"s"}""")).ShouldBeError(400, "E011001"))["errorMessage"]!.GetValue<string>().Should().Contain("scopes");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_app_and_a_missing_connection_both_answer_404_with_different_messages()
     {
         var unknown = await (await api.Post("app/user/token/latest", new { appId = "no-such-app", userId = "u1" })).ShouldBeError(404, "E081404");
@@ -165,7 +165,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         none["errorMessage"]!.GetValue<string>().Should().Contain("connect first").And.Contain("tenant 't1'");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_token_that_needs_a_reconnect_is_not_returned_once_its_access_token_has_expired()
     {
         const long expired = 1600000000;
@@ -184,7 +184,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         await (await api.Post("app/user/token/latest", new { appId = app, userId = "u1" })).ShouldBeError(404, "E081410");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_token_that_needs_a_reconnect_is_handed_out_while_its_access_token_works()
     {
         var app = await api.CreateOAuthApp();
@@ -196,7 +196,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         token["accessToken"]!.GetValue<string>().Should().Be("still-working");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_api_key_app_hands_out_the_key_as_the_access_token()
     {
         var app = await api.CreateApiKeyApp();
@@ -212,7 +212,7 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         (await api.Fetch("app/tenant/token/latest", new { appId = app, tenantId = "t1" }))["accessToken"]!.GetValue<string>().Should().Be(key + "-tenant");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Fetches_go_through_the_refresh_engine_and_answer_with_what_it_returns()
     {
         var probe = new RefreshProbe { Fresh = (token, force) => Refreshed(token, force) };
@@ -239,21 +239,15 @@ public abstract class TokenFetchTests(VaultFixture fixture)
         return token;
     }
 
-    [Fact]
-    public async Task Without_a_refresh_engine_force_refresh_does_not_pretend_to_have_refreshed()
+    [SkippableFact]
+    public async Task Force_refresh_of_a_token_without_a_refresh_token_is_a_400_that_says_what_is_missing()
     {
         var app = await api.CreateOAuthApp();
         await api.UploadUserToken(new { appId = app, userId = "u1", accessToken = "stored", accessTokenExpiry = Expiry });
+
         var response = await api.Post("app/user/token/latest", new { appId = app, userId = "u1", options = new { forceRefresh = true } });
-        if (response.IsSuccessStatusCode)
-        {
-            (await response.Json())["token"]!["accessToken"]!.GetValue<string>().Should().NotBe("stored", "a forced refresh hands out a new token");
-        }
-        else
-        {
-            ((int)response.StatusCode).Should().BeOneOf(400, 501, 502);
-            (await response.Json())["errorCode"]!.GetValue<string>().Should().NotBeNullOrEmpty();
-        }
+
+        (await response.ShouldBeError(400, "E011003"))["errorMessage"]!.GetValue<string>().Should().StartWith("forceRefresh needs a refresh token");
     }
 }
 

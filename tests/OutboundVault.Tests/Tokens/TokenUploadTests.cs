@@ -20,7 +20,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         return await scope.ServiceProvider.GetRequiredService<VaultDbContext>().Tokens.AsNoTracking().Where(t => t.AppId == appId).ToListAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Api_keys_answer_empty_objects_and_replace_the_owners_previous_key()
     {
         var app = await api.CreateApiKeyApp();
@@ -36,7 +36,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await api.Fetch("app/user/token/latest", new { appId = app, userId = "u1" }))["accessToken"]!.GetValue<string>().Should().Be("key-2");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("app/user/apikey/upload", """{"appId":"APP","userId":"u1"}""", "E011002", "apiKey")]
     [InlineData("app/user/apikey/upload", """{"appId":"APP","apiKey":"k"}""", "E011002", "userId")]
     [InlineData("app/tenant/apikey/upload", """{"appId":"APP","apiKey":"k"}""", "E011002", "tenantId")]
@@ -57,7 +57,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await Rows(app)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_wrong_kind_of_secret_for_an_app_is_a_clear_400_and_an_unknown_app_a_404()
     {
         var oauth = await api.CreateOAuthApp();
@@ -74,7 +74,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(key);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Equal_scope_sets_replace_and_different_ones_add_a_row()
     {
         var app = await api.CreateOAuthApp();
@@ -86,7 +86,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await api.Fetch("app/user/token", new { appId = app, userId = "u1", scopes = new[] { "b" } }))["accessToken"]!.GetValue<string>().Should().Be("second");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Node_and_python_upload_bodies_are_stored_as_sent()
     {
         var app = await api.CreateOAuthApp();
@@ -104,7 +104,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         tenantRow.AccessTokenExpiresAt.Should().Be(DateTime.UnixEpoch, "a token without an access token is due for a refresh at once");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Verify_refresh_stores_the_pair_the_provider_handed_back_and_nothing_when_it_refuses()
     {
         var probe = new RefreshProbe
@@ -129,7 +129,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         probe.Verified.Should().HaveCount(2, "without verifyRefresh the provider is not asked");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_successful_batch_answers_an_empty_failure_list_and_stores_every_item()
     {
         var app = await api.CreateOAuthApp();
@@ -145,7 +145,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await api.Fetch("app/tenant/token/latest", new { appId = app, tenantId = "t1" }))["accessToken"]!.GetValue<string>().Should().Be("ta");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_batch_with_any_failing_item_stores_nothing_and_lists_every_failure_without_secrets()
     {
         var app = await api.CreateOAuthApp();
@@ -177,7 +177,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         fixture.Vault.Logs.All.Should().NotContain(secret);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_tenant_batch_failure_carries_only_the_tenant_id()
     {
         var app = await api.CreateOAuthApp();
@@ -189,7 +189,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await Rows(app)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Batches_are_bounded_and_need_a_token_list()
     {
         var app = await api.CreateOAuthApp();
@@ -202,7 +202,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await Rows(app)).Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_batch_replaces_stored_tokens_with_equal_scopes_like_single_uploads_do()
     {
         var app = await api.CreateOAuthApp();
@@ -219,7 +219,7 @@ public abstract class TokenUploadTests(VaultFixture fixture)
         (await api.Fetch("app/user/token/latest", new { appId = app, userId = "u", tenantId = "t" }))["accessToken"]!.GetValue<string>().Should().Be("other-owner");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Duplicate_owners_within_a_batch_keep_the_last_item()
     {
         var app = await api.CreateOAuthApp();

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OutboundVault.Tests.Infrastructure;
+namespace OutboundVault.Testing;
 
-/// <summary>Ports on 127.0.0.1 for the servers tests start as processes or Kestrel hosts.</summary>
-public static class Loopback
+/// <summary>Ports on 127.0.0.1 for the servers tests and benchmarks start as processes or Kestrel hosts (compiled into both).</summary>
+static class Loopback
 {
     /// <summary>A port nothing listens on right now (the OS picks it).</summary>
     public static int FreePort()
