@@ -7,6 +7,10 @@
 # first when they are missing), exports OUTBOUNDVAULT_TEST_PG (the admin connection string the tests create
 # their databases from), runs the command, then stops the cluster and removes its directory, whether the
 # command passed or failed. Exits with the command's status.
+#
+# WITH_POSTGRES_SETTINGS adds server settings ("shared_buffers=256MB shared_preload_libraries=pg_stat_statements");
+# the command also gets OUTBOUNDVAULT_PG_BIN (the server binaries) and OUTBOUNDVAULT_PG_DATA (the cluster's
+# data directory), for benchmarks that run pgbench or count the cluster's CPU time.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -55,14 +59,17 @@ if ! "${PG_RUN[@]}" "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres -A trust --no
   die "initdb failed"
 fi
 port="$(free_port)"
+extra=""
+for setting in ${WITH_POSTGRES_SETTINGS:-}; do extra+=" -c $setting"; done
 if ! "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 30 \
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_TMP \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300$extra" \
     start >/dev/null; then
   cat "$PG_TMP/server.log" >&2 || true
   die "PostgreSQL did not start"
 fi
 export OUTBOUNDVAULT_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+export OUTBOUNDVAULT_PG_BIN="$PG_BIN" OUTBOUNDVAULT_PG_DATA="$PG_TMP/data"
 echo "PostgreSQL cluster: 127.0.0.1:$port in $PG_TMP" >&2
 
 rc=0

@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# Fetch-latest benchmark: the Release server on a throwaway PostgreSQL cluster with 100,000 user tokens
-# (loaded through the batch upload API), driven by wrk at a sweep of fixed concurrencies, against a
-# baseline of raw reads by pgbench on the same cluster. Method and recorded results: ../README.md.
+# Fetch-latest benchmark: the Release server with BENCH_TOKENS user tokens (loaded through the batch upload API),
+# driven by wrk at a sweep of fixed concurrencies, beside the floors measured in the same run. On PostgreSQL
+# (a throwaway cluster from scripts/with-postgres.sh, with pg_stat_statements): the floor app (bench/fetch/Floor,
+# the same query and authentication with nothing else), the statements PostgreSQL ran per fetch, and pgbench's
+# raw reads. On SQLite (BENCH_DATABASE=sqlite, the shipped settings): the authenticated no-database route.
+# Method and recorded results: ../README.md.
 #
-#   bench/fetch/run.sh                 # about 5 minutes; prints a summary table at the end
+#   bench/fetch/run.sh                          # PostgreSQL, about 7 minutes; prints a summary table at the end
+#   BENCH_DATABASE=sqlite bench/fetch/run.sh    # SQLite, about 3 minutes
 #
-# Knobs (environment): BENCH_TOKENS (100000), BENCH_SECONDS per point (15), BENCH_CONNECTIONS
+# Knobs (environment): BENCH_TOKENS (50000), BENCH_SECONDS per point (15), BENCH_CONNECTIONS
 # ("1 2 4 8 16 32 64"), BENCH_PG_CLIENTS ("4 8 16 32 64"), BENCH_SERVER_ENV (extra KEY=VALUE settings
-# for the server, space-separated, e.g. "Serilog__MinimumLevel__Override__OutboundVault.Requests=Warning"),
-# BENCH_CONNECTION_OPTIONS (appended to the server's Npgsql connection string, e.g.
-# "No Reset On Close=true;Max Auto Prepare=20"), BENCH_RESULTS (where the raw JSON lines go; default
-# bench/fetch/results/<UTC time>.jsonl).
+# for the server, space-separated, e.g. "Audit__Enabled=false"), BENCH_CONNECTION_OPTIONS (appended to the
+# server's Npgsql connection string, e.g. "Multiplexing=true"), BENCH_RESULTS (where the raw JSON lines go;
+# default bench/fetch/results/<UTC time>-<database>.jsonl).
 # Needs: dotnet, node, wrk (installed with apt-get when missing and root), PostgreSQL server binaries.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/fetch"
-TOKENS="${BENCH_TOKENS:-100000}"
+DATABASE="${BENCH_DATABASE:-postgres}"
+[[ "$DATABASE" == postgres || "$DATABASE" == sqlite ]] || { echo "BENCH_DATABASE is postgres or sqlite" >&2; exit 2; }
+# On PostgreSQL the whole run happens inside a throwaway cluster.
+if [[ "$DATABASE" == postgres && -z "${OUTBOUNDVAULT_PG_DATA:-}" ]]; then
+  export WITH_POSTGRES_SETTINGS="shared_buffers=256MB shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all"
+  exec "$ROOT/scripts/with-postgres.sh" "$0" "$@"
+fi
+TOKENS="${BENCH_TOKENS:-50000}"
 SECONDS_PER_POINT="${BENCH_SECONDS:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-1 2 4 8 16 32 64}"
 PG_CLIENTS="${BENCH_PG_CLIENTS:-4 8 16 32 64}"
 BIN_DIR="$ROOT/src/OutboundVault.Api/bin/Release/net10.0"
+FLOOR_DIR="$ROOT/bench/fetch/Floor/bin/Release/net10.0"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -28,17 +39,14 @@ log() { printf '\n==> %s [load %s]\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/outboundvault-bench.XXXXXX")"
 RESULTS="$TMP/results.jsonl"
-PG_BIN="" PG_RUN=() SERVER_PID=""
+SERVER_PID="" FLOOR_PID=""
 
 cleanup() {
   local rc=$?
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [[ -f "$TMP/pg/data/postmaster.pid" ]]; then
-    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
+  local pid
+  for pid in "$SERVER_PID" "$FLOOR_PID"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   if [[ $rc -ne 0 && -f "$TMP/server.log" ]]; then tail -n 40 "$TMP/server.log" >&2; fi
   rm -rf "$TMP"
   return "$rc"
@@ -48,19 +56,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- tools -----------------------------------------------------------------------------------------
-has_pg_server() { [[ -n "$1" && -x "$1/initdb" && -x "$1/pg_ctl" && -x "$1/pgbench" ]]; }
-find_pg_bin() {
-  local dir
-  if command -v pg_config >/dev/null 2>&1; then
-    dir="$(pg_config --bindir 2>/dev/null || true)"
-    if has_pg_server "$dir"; then echo "$dir"; return 0; fi
-  fi
-  while IFS= read -r dir; do
-    if has_pg_server "$dir"; then echo "$dir"; return 0; fi
-  done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5,5 -V -r)
-  return 1
-}
-PG_BIN="$(find_pg_bin)" || die "PostgreSQL server binaries (initdb, pg_ctl, pgbench) not found; see scripts/test.sh"
 command -v node >/dev/null || die "node is required"
 command -v dotnet >/dev/null || die "dotnet is required"
 if ! command -v wrk >/dev/null; then
@@ -69,21 +64,23 @@ if ! command -v wrk >/dev/null; then
 fi
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'; }
 
-log "Building the server (Release)"
-dotnet build "$ROOT/src/OutboundVault.Api" -c Release -v quiet -nologo >/dev/null
+log "Building the server and the floor (Release)"
+for project in src/OutboundVault.Api bench/fetch/Floor; do
+  built="$(dotnet build "$ROOT/$project" -c Release -nologo 2>&1)" || { tail -n 20 <<<"$built" >&2; die "building $project failed"; }
+done
 
-# --- PostgreSQL ------------------------------------------------------------------------------------
-log "Starting a throwaway PostgreSQL cluster ($("$PG_BIN/postgres" --version))"
-chmod 711 "$TMP" # the cluster runs as postgres when we are root: it must reach its directory
-mkdir -p "$TMP/pg/data" && chmod 700 "$TMP/pg" "$TMP/pg/data"
-if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$TMP/pg"; PG_RUN=(runuser -u postgres --); fi
-PG_PORT="$(free_port)"
-"${PG_RUN[@]}" "$PG_BIN/initdb" -D "$TMP/pg/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$TMP/initdb.log"
-"${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/server.log" -w -t 30 \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$TMP/pg -c max_connections=300 \
-      -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
-PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE vault" -c "CREATE DATABASE pgbench"
+# --- database --------------------------------------------------------------------------------------
+if [[ "$DATABASE" == postgres ]]; then
+  PG_BIN="$OUTBOUNDVAULT_PG_BIN"
+  PG_PORT="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$OUTBOUNDVAULT_TEST_PG")"
+  PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE vault" -c "CREATE DATABASE pgbench"
+  "${PSQL[@]}" -d vault -c "CREATE EXTENSION pg_stat_statements"
+  VAULT_DB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vault"
+  DATABASE_ENV=(Database__Provider=Postgres "Database__ConnectionString=$VAULT_DB;${BENCH_CONNECTION_OPTIONS:-}")
+else
+  DATABASE_ENV=()
+fi
 
 # --- server ----------------------------------------------------------------------------------------
 PORT="$(free_port)"
@@ -94,13 +91,11 @@ ENC_KEY="bench:$(node -e 'console.log(require("crypto").randomBytes(32).toString
 log "Starting the server on $BASE_URL"
 (
   cd "$BIN_DIR"
-  export DataDirectory="$TMP/data" Database__Provider=Postgres \
-    Database__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=vault;${BENCH_CONNECTION_OPTIONS:-}" \
-    Management__ProjectId="$PROJECT_ID" Management__Keys__0="$MGMT_KEY" Encryption__Keys__0="$ENC_KEY" \
-    OAuth__AllowPrivateNetworkTargets=true
+  export DataDirectory="$TMP/data" Management__ProjectId="$PROJECT_ID" Management__Keys__0="$MGMT_KEY" \
+    Encryption__Keys__0="$ENC_KEY" OAuth__AllowPrivateNetworkTargets=true
   # env, not export: configuration keys may contain '.', which shell variable names cannot.
   # shellcheck disable=SC2086
-  exec env ${BENCH_SERVER_ENV:-} dotnet OutboundVault.Api.dll --urls "$BASE_URL"
+  exec env "${DATABASE_ENV[@]}" ${BENCH_SERVER_ENV:-} dotnet OutboundVault.Api.dll --urls "$BASE_URL"
 ) >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
@@ -110,36 +105,39 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$BASE_URL/health/ready" >/dev/null || die "the server did not become ready"
 rss_mb() { awk -v f="$1" '$1 == f":" { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
-echo "{\"phase\":\"started\",\"rss_mb\":$(rss_mb VmRSS)}" >>"$RESULTS"
+echo "{\"phase\":\"started\",\"database\":\"$DATABASE\",\"rss_mb\":$(rss_mb VmRSS)}" >>"$RESULTS"
 
 log "Loading $TOKENS tokens through the batch upload API"
 line="$(node "$HERE/load-tokens.mjs" "$BASE_URL" "$PROJECT_ID:$MGMT_KEY" "$TOKENS" | sed -n 's/^JSON //p')"
 echo "$line"
 echo "{\"phase\":\"load\",\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"upload\":$line}" >>"$RESULTS"
-"${PSQL[@]}" -d vault -c "VACUUM ANALYZE outbound_tokens" \
-  -c "CREATE TABLE bench_ids AS SELECT (row_number() OVER (ORDER BY \"Id\") - 1)::int AS n, \"Id\" AS id FROM outbound_tokens" \
-  -c "ALTER TABLE bench_ids ADD PRIMARY KEY (n)" -c "CREATE UNIQUE INDEX ON bench_ids (id)" -c "ANALYZE bench_ids"
-[[ "$("${PSQL[@]}" -d vault -tAc 'SELECT count(*) FROM outbound_tokens')" == "$TOKENS" ]] || die "not every token was stored"
+if [[ "$DATABASE" == postgres ]]; then
+  "${PSQL[@]}" -d vault -c "VACUUM ANALYZE outbound_tokens" \
+    -c "CREATE TABLE bench_ids AS SELECT (row_number() OVER (ORDER BY \"Id\") - 1)::int AS n, \"Id\" AS id FROM outbound_tokens" \
+    -c "ALTER TABLE bench_ids ADD PRIMARY KEY (n)" -c "CREATE UNIQUE INDEX ON bench_ids (id)" -c "ANALYZE bench_ids"
+  [[ "$("${PSQL[@]}" -d vault -tAc 'SELECT count(*) FROM outbound_tokens')" == "$TOKENS" ]] || die "not every token was stored"
+fi
 echo "{\"phase\":\"loaded\",\"rss_mb\":$(rss_mb VmRSS)}" >>"$RESULTS"
 
 # --- service: wrk sweep ----------------------------------------------------------------------------
 export BENCH_AUTH="$PROJECT_ID:$MGMT_KEY" BENCH_APP="bench-app" BENCH_USERS="$TOKENS"
-PG_POSTMASTER="$(head -n1 "$TMP/pg/data/postmaster.pid")"
+PG_POSTMASTER="$( [[ "$DATABASE" == postgres ]] && head -n1 "$OUTBOUNDVAULT_PG_DATA/postmaster.pid" || true)"
 # CPU time (clock ticks) of a process, and of the PostgreSQL cluster (postmaster, live backends, exited ones).
 ticks() { local t; t="$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null)"; echo "${t:-0}"; }
 pg_ticks() {
   local total pid
+  [[ -n "$PG_POSTMASTER" ]] || { echo 0; return; }
   total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PG_POSTMASTER/stat")
   for pid in $(pgrep -P "$PG_POSTMASTER"); do total=$((total + $(ticks "$pid" || echo 0))); done
   echo "$total"
 }
 machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy idle (ticks, all cores)
-run_wrk() { # connections seconds [script] -> JSON line with the server's and the database's CPU per request
-  local c=$1 d=$2 script=${3:-fetch-latest.lua} out s0 p0 m0 i0 s1 p1 m1 i1 hz
+run_wrk() { # connections seconds [script] [pid url] -> JSON line with the server's and the database's CPU per request
+  local c=$1 d=$2 script=${3:-fetch-latest.lua} pid=${4:-$SERVER_PID} url=${5:-$BASE_URL} out s0 p0 m0 i0 s1 p1 m1 i1 hz
   hz=$(getconf CLK_TCK)
-  s0=$(ticks "$SERVER_PID"); p0=$(pg_ticks); read -r m0 i0 < <(machine_busy)
-  out="$(wrk -t"$(( c < 2 ? c : 2 ))" -c"$c" -d"${d}s" --timeout 10s -s "$HERE/$script" "$BASE_URL")"
-  s1=$(ticks "$SERVER_PID"); p1=$(pg_ticks); read -r m1 i1 < <(machine_busy)
+  s0=$(ticks "$pid"); p0=$(pg_ticks); read -r m0 i0 < <(machine_busy)
+  out="$(wrk -t"$(( c < 2 ? c : 2 ))" -c"$c" -d"${d}s" --timeout 10s -s "$HERE/$script" "$url")"
+  s1=$(ticks "$pid"); p1=$(pg_ticks); read -r m1 i1 < <(machine_busy)
   sed -n 's/^JSON //p' <<<"$out" | node -e '
     const [hz, s, p, busy, idle] = process.argv.slice(1).map(Number); let t = "";
     process.stdin.on("data", (d) => (t += d)).on("end", () => {
@@ -149,18 +147,65 @@ run_wrk() { # connections seconds [script] -> JSON line with the server's and th
 }
 log "Warm-up (20 s at 16 connections: JIT tiering, connection pool)"
 run_wrk 16 20 >/dev/null
+[[ "$DATABASE" == postgres ]] && "${PSQL[@]}" -d vault -c "SELECT pg_stat_statements_reset()" >/dev/null
+FETCHES=0
 for c in $CONNECTIONS; do
   log "wrk: $c connections for $SECONDS_PER_POINT s"
   line="$(run_wrk "$c" "$SECONDS_PER_POINT")"
   echo "$line"
+  FETCHES=$((FETCHES + $(node -e 'console.log(JSON.parse(process.argv[1]).requests)' "$line")))
   echo "{\"phase\":\"service\",\"connections\":$c,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"rss_mb\":$(rss_mb VmRSS),\"wrk\":$line}" >>"$RESULTS"
 done
+if [[ "$DATABASE" == postgres ]]; then
+  log "What PostgreSQL ran for those $FETCHES fetches (pg_stat_statements)"
+  "${PSQL[@]}" -d vault -tAc "SELECT coalesce(json_agg(s), '[]') FROM (SELECT calls, round(calls::numeric / $FETCHES, 3) AS per_fetch,
+      round(mean_exec_time::numeric * 1000, 1) AS mean_us, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 200) AS query
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'vault') ORDER BY calls DESC LIMIT 12) s" \
+    | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.stringify({phase:"statements",fetches:Number(process.argv[1]),statements:JSON.parse(t)})))' "$FETCHES" \
+    | tee -a "$RESULTS"
+fi
 log "Reference: GET /v1/mgmt/license (authenticated, no database) at 16 connections"
 line="$(run_wrk 16 "$SECONDS_PER_POINT" license.lua)"
 echo "$line"
 echo "{\"phase\":\"reference\",\"route\":\"GET /v1/mgmt/license\",\"connections\":16,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"wrk\":$line}" >>"$RESULTS"
 echo "{\"phase\":\"after\",\"rss_mb\":$(rss_mb VmRSS),\"hwm_mb\":$(rss_mb VmHWM)}" >>"$RESULTS"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
+if [[ "$DATABASE" == sqlite ]]; then
+  log "Summary"
+  node "$HERE/summary.mjs" "$RESULTS"
+  OUT="${BENCH_RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)-sqlite.jsonl}"
+  mkdir -p "$(dirname "$OUT")" && cp "$RESULTS" "$OUT"
+  echo "Raw results: $OUT (node bench/fetch/summary.mjs $OUT prints this summary again)"
+  exit 0
+fi
+
+# --- floor: the same query and authentication, nothing else -------------------------------------------
+FLOOR_URL="http://127.0.0.1:$(free_port)"
+log "Starting the floor app on $FLOOR_URL"
+(
+  cd "$FLOOR_DIR"
+  exec env ProjectId="$PROJECT_ID" ManagementKey="$MGMT_KEY" \
+    ConnectionString="$VAULT_DB;No Reset On Close=true;Max Auto Prepare=20;${BENCH_CONNECTION_OPTIONS:-}" \
+    dotnet Floor.dll --urls "$FLOOR_URL"
+) >"$TMP/floor.log" 2>&1 &
+FLOOR_PID=$!
+for _ in $(seq 1 60); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$FLOOR_URL/v1/mgmt/outbound/app/user/token/latest" \
+    -H "Authorization: Bearer $PROJECT_ID:$MGMT_KEY" -H 'Content-Type: application/json' -d '{"appId":"bench-app","userId":"u0"}' || true)"
+  [[ "$code" == 200 ]] && break
+  kill -0 "$FLOOR_PID" 2>/dev/null || die "the floor app exited during start-up: $(cat "$TMP/floor.log")"
+  sleep 0.5
+done
+[[ "$code" == 200 ]] || die "the floor app does not answer fetches (HTTP $code)"
+run_wrk 16 20 fetch-latest.lua "$FLOOR_PID" "$FLOOR_URL" >/dev/null
+for c in $CONNECTIONS; do
+  log "floor: $c connections for $SECONDS_PER_POINT s"
+  line="$(run_wrk "$c" "$SECONDS_PER_POINT" fetch-latest.lua "$FLOOR_PID" "$FLOOR_URL")"
+  echo "$line"
+  echo "{\"phase\":\"floor\",\"connections\":$c,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"wrk\":$line}" >>"$RESULTS"
+done
+kill -TERM "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true; FLOOR_PID=""
 
 # --- baseline: pgbench on the same cluster ---------------------------------------------------------
 log "pgbench: initialising pgbench_accounts (scale 1 = 100,000 rows)"
@@ -188,6 +233,6 @@ done
 
 log "Summary"
 node "$HERE/summary.mjs" "$RESULTS"
-OUT="${BENCH_RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+OUT="${BENCH_RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)-postgres.jsonl}"
 mkdir -p "$(dirname "$OUT")" && cp "$RESULTS" "$OUT"
 echo "Raw results: $OUT (node bench/fetch/summary.mjs $OUT prints this summary again)"
