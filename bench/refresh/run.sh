@@ -5,8 +5,8 @@
 #
 # Environment: TOKENS (10000), LATENCY_MS (50), INSTANCES (1: vault server processes over one database),
 # KILL_AFTER_SECONDS (none: with INSTANCES >= 2, kill -9 the first instance that far into the storm),
-# OUTBOUNDVAULT_BENCH_PG (admin connection string of a PostgreSQL server to use; without it a throwaway
-# cluster is started and removed, as in scripts/test.sh).
+# OUTBOUNDVAULT_BENCH_PG (admin connection string of a PostgreSQL server to use; without it the run happens
+# inside a throwaway cluster from scripts/with-postgres.sh).
 #
 # 1. Builds the solution and the driver in Release.
 # 2. Starts the fake provider as its own process on 127.0.0.1 with --latency-ms, seeding TOKENS live
@@ -19,18 +19,16 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+if [[ -z "${OUTBOUNDVAULT_BENCH_PG:-}" && -z "${OUTBOUNDVAULT_PG_DATA:-}" ]]; then exec scripts/with-postgres.sh "$0" "$@"; fi
+OUTBOUNDVAULT_BENCH_PG="${OUTBOUNDVAULT_BENCH_PG:-$OUTBOUNDVAULT_TEST_PG}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 TOKENS="${TOKENS:-10000}" LATENCY_MS="${LATENCY_MS:-50}" INSTANCES="${INSTANCES:-1}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/refresh-storm.XXXXXX")"
-FAKE_PID="" PG_DIR="" PG_BIN="" PG_RUN=()
+FAKE_PID=""
 
 cleanup() {
   local rc=$?
   if [[ -n "$FAKE_PID" ]]; then kill "$FAKE_PID" 2>/dev/null || true; wait "$FAKE_PID" 2>/dev/null || true; fi
-  if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
-    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
   echo "work directory (vault logs, result.json): $WORK"
   return "$rc"
 }
@@ -43,18 +41,6 @@ echo "load before: $(uptime)"
 
 dotnet build OutboundVault.sln -c Release -nologo -v q -nodeReuse:false   # includes the RefreshStorm driver
 
-if [[ -z "${OUTBOUNDVAULT_BENCH_PG:-}" ]]; then
-  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
-  PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/refresh-storm-pg.XXXXXX")"
-  mkdir "$PG_DIR/data"; chmod 700 "$PG_DIR" "$PG_DIR/data"
-  if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$PG_DIR"; PG_RUN=(runuser -u postgres --); fi
-  PG_PORT="$(free_port)"
-  "${PG_RUN[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
-  "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-    start >/dev/null
-  OUTBOUNDVAULT_BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
-fi
 
 FAKE_PORT="$(free_port)"
 dotnet tests/OutboundVault.FakeProvider/bin/Release/net10.0/OutboundVault.FakeProvider.dll \

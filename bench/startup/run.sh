@@ -25,7 +25,7 @@ built="$(dotnet build "$ROOT/src/OutboundVault.Api" -c Release -nologo 2>&1)" ||
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')"
 url="http://127.0.0.1:$port"
 
-# start KIND DIRECTORY: one start; prints its JSON line and leaves the process running as $PID.
+# start KIND DIRECTORY: one start; prints its JSON line and leaves the process running as $PID (so not in a pipe).
 start() {
   local kind=$1 dir=$2 t0 t1
   t0=$(date +%s%N)
@@ -42,8 +42,8 @@ stop() { kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
 for i in $(seq 1 "$RUNS"); do
   dir="$TMP/data-$i"
-  start new "$dir" | tee -a "$RESULTS"; stop
-  start existing "$dir" | tee -a "$RESULTS"
+  start new "$dir" >>"$RESULTS"; tail -n1 "$RESULTS"; stop
+  start existing "$dir" >>"$RESULTS"; tail -n1 "$RESULTS"
   if [[ $i -eq 1 ]]; then
     sleep "$IDLE"
     echo "{\"kind\":\"idle\",\"seconds\":$IDLE,\"rss_mb\":$(awk '$1 == "VmRSS:" {printf "%.0f", $2 / 1024}' "/proc/$PID/status"),\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\"}" | tee -a "$RESULTS"
