@@ -1,4 +1,5 @@
-// Creates the benchmark app and uploads N user tokens through the batch upload API (1000 per request).
+// Creates the benchmark app and uploads N user tokens through the batch upload API (1000 per request,
+// BENCH_UPLOAD_CONCURRENCY requests at a time, default 4, as a migration script would).
 // Usage: node load-tokens.mjs <baseUrl> <bearer> <count>
 const [baseUrl, bearer, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -13,8 +14,8 @@ const post = async (path, body) => {
 // The token URL is the discard port on loopback: nothing in the benchmark can reach a provider.
 await post('/app/create', { id: 'bench-app', name: 'Fetch benchmark', clientId: 'bench', tokenUrl: 'http://127.0.0.1:9/token' });
 const expiry = Math.floor(Date.now() / 1000) + 365 * 24 * 3600; // far from any refresh margin
-const started = Date.now();
-for (let offset = 0; offset < count; offset += 1000) {
+const concurrency = Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4);
+const batch = (offset) => {
   const tokens = [];
   for (let i = offset; i < Math.min(offset + 1000, count); i++) {
     tokens.push({
@@ -22,8 +23,17 @@ for (let offset = 0; offset < count; offset += 1000) {
       accessTokenExpiry: expiry, scopes: ['read', 'write'],
     });
   }
-  const { failures } = await post('/app/user/oauthtoken/batch/upload', { tokens });
-  if (failures.length > 0) throw new Error(`batch at ${offset}: ${JSON.stringify(failures[0])}`);
-}
+  return tokens;
+};
+const started = Date.now();
+let next = 0;
+const worker = async () => {
+  for (let offset = next; offset < count; offset = next) {
+    next += 1000;
+    const { failures } = await post('/app/user/oauthtoken/batch/upload', { tokens: batch(offset) });
+    if (failures.length > 0) throw new Error(`batch at ${offset}: ${JSON.stringify(failures[0])}`);
+  }
+};
+await Promise.all(Array.from({ length: concurrency }, worker));
 const seconds = (Date.now() - started) / 1000;
-console.log(`JSON {"tokens":${count},"seconds":${seconds.toFixed(1)},"per_second":${Math.round(count / seconds)}}`);
+console.log(`JSON {"tokens":${count},"concurrency":${concurrency},"seconds":${seconds.toFixed(1)},"per_second":${Math.round(count / seconds)}}`);

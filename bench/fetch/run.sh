@@ -9,7 +9,7 @@
 #   bench/fetch/run.sh                          # PostgreSQL, about 7 minutes; prints a summary table at the end
 #   BENCH_DATABASE=sqlite bench/fetch/run.sh    # SQLite, about 3 minutes
 #
-# Knobs (environment): BENCH_TOKENS (50000), BENCH_SECONDS per point (15), BENCH_CONNECTIONS
+# Knobs (environment): BENCH_TOKENS (50000), BENCH_UPLOAD_CONCURRENCY (4 batch uploads at a time), BENCH_SECONDS per point (15), BENCH_CONNECTIONS
 # ("1 2 4 8 16 32 64"), BENCH_PG_CLIENTS ("4 8 16 32 64"), BENCH_SERVER_ENV (extra KEY=VALUE settings
 # for the server, space-separated, e.g. "Audit__Enabled=false"), BENCH_CONNECTION_OPTIONS (appended to the
 # server's Npgsql connection string, e.g. "Multiplexing=true"), BENCH_RESULTS (where the raw JSON lines go;
@@ -179,6 +179,23 @@ if [[ "$DATABASE" == sqlite ]]; then
   echo "Raw results: $OUT (node bench/fetch/summary.mjs $OUT prints this summary again)"
   exit 0
 fi
+
+# --- the refresh worker's sweep query when 1 % of the tokens fall due -------------------------------------
+log "EXPLAIN ANALYZE of the worker's sweep query with 1 % of the tokens due"
+"${PSQL[@]}" -d vault -c "UPDATE outbound_tokens SET \"AccessTokenExpiresAt\" = now() + interval '1 minute'
+    WHERE \"Id\" IN (SELECT id FROM bench_ids WHERE n % 100 = 0)" -c "ANALYZE outbound_tokens" >/dev/null
+# The statement RefreshSweep.DueAsync sends (pg_stat_statements shows its parameterized form), one batch of 100.
+plan="$("${PSQL[@]}" -d vault -tA -c "EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT)
+  SELECT o.\"Id\" FROM outbound_tokens AS o
+  WHERE o.\"Status\" = 'valid' AND o.\"Kind\" = 'oauth' AND o.\"RefreshTokenCipher\" IS NOT NULL
+    AND o.\"AccessTokenExpiresAt\" IS NOT NULL AND o.\"AccessTokenExpiresAt\" <= now() + interval '5 minutes'
+    AND (o.\"RefreshNotBefore\" IS NULL OR o.\"RefreshNotBefore\" <= now()) AND o.\"RefreshAttempts\" < 10
+    AND (o.\"LastRefreshAt\" IS NULL OR o.\"LastRefreshAt\" <= now() - interval '150 seconds')
+    AND (o.\"LeaseExpiresAt\" IS NULL OR o.\"LeaseExpiresAt\" <= now())
+  ORDER BY o.\"AccessTokenExpiresAt\" LIMIT 100")"
+echo "$plan"
+node -e 'console.log(JSON.stringify({phase:"sweep-plan",tokens:Number(process.argv[1]),due:Math.ceil(Number(process.argv[1])/100),plan:process.argv[2].split("\n")}))' "$TOKENS" "$plan" >>"$RESULTS"
+"${PSQL[@]}" -d vault -c "UPDATE outbound_tokens SET \"AccessTokenExpiresAt\" = now() + interval '365 days'" -c "VACUUM ANALYZE outbound_tokens" >/dev/null
 
 # --- floor: the same query and authentication, nothing else -------------------------------------------
 FLOOR_URL="http://127.0.0.1:$(free_port)"

@@ -40,6 +40,11 @@ for (const r of of('statements')) {
   for (const q of r.statements) console.log(`| ${q.per_fetch} | ${q.mean_us} | ${q.rows} | \`${q.query.replaceAll('|', '\\|')}\` |`);
 }
 
+for (const r of of('sweep-plan')) {
+  console.log(`\nThe worker's sweep query with ${r.due} of ${r.tokens} tokens due (EXPLAIN ANALYZE):\n`);
+  console.log('```\n' + r.plan.join('\n') + '\n```');
+}
+
 const baseline = of('baseline');
 if (baseline.length > 0) {
 console.log('\n| baseline (pgbench, same cluster) | clients | transactions/s | p50 ms | p99 ms | PostgreSQL CPU µs/tx | load avg |');
