@@ -9,8 +9,6 @@ public abstract class AppEndpointTests(VaultFixture fixture)
 {
     readonly HttpClient client = fixture.Management;
 
-    static string NewId() => TestApps.NewId();
-
     async Task<JsonNode> Create(string json) => (await (await client.PostJson("/v1/mgmt/outbound/app/create", json)).ShouldBeOk())["app"]!;
 
     [SkippableFact]
@@ -36,7 +34,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task The_client_secret_never_reaches_responses_or_logs_and_is_sealed_at_rest()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         const string secret = "client-secret-canary-7f3a9";
         var responses = new List<string>
         {
@@ -69,7 +67,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Python_create_with_nulls_and_name_value_params_stores_params_by_key()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         var app = await Create($$"""
             {"name":"Google","id":"{{id}}","description":null,"logo":null,"clientId":"cid","authorizationUrl":"https://accounts.google.com/o/oauth2/v2/auth",
              "tokenUrl":"https://oauth2.googleapis.com/token","authorizationUrlParams":[{"name":"hd","value":"example.com"}],
@@ -93,7 +91,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task A_second_create_with_the_same_id_is_rejected_and_the_first_is_kept()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"First"}""");
         var second = await client.PostJson("/v1/mgmt/outbound/app/create", $$"""{"id":"{{id}}","name":"Second"}""");
         await second.ShouldBeError(409, "E081409");
@@ -104,7 +102,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Update_replaces_every_field_but_keeps_the_secret_and_kind_when_absent()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"Before","description":"old","clientSecret":"s1","tokenUrl":"https://p.example.com/token","defaultScopes":["a"]}""");
         var updated = (await (await client.PostJson("/v1/mgmt/outbound/app/update", $$$"""{"app":{"id":"{{{id}}}","name":"After"}}""")).ShouldBeOk())["app"]!;
 
@@ -123,7 +121,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Python_update_with_nulls_keeps_the_secret()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"P","clientSecret":"keep-me"}""");
         var updated = (await (await client.PostJson("/v1/mgmt/outbound/app/update",
             $$$"""{"app":{"name":"P2","id":"{{{id}}}","description":null,"logo":null,"clientSecret":null}}""")).ShouldBeOk())["app"]!;
@@ -134,7 +132,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Dotnet_load_change_update_sends_back_the_vaults_extra_fields_harmlessly()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"Kiota","clientId":"c","clientSecret":"s","tokenUrl":"https://p.example.com/token","defaultScopes":["a"]}""");
         var loaded = (await (await client.GetAsync($"/v1/mgmt/outbound/app/{Uri.EscapeDataString(id)}")).ShouldBeOk())["app"]!.AsObject();
         loaded["name"] = "Kiota 2";
@@ -158,7 +156,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Delete_removes_the_app_and_answers_an_empty_object()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"Doomed"}""");
         var deleted = await (await client.PostJson("/v1/mgmt/outbound/app/delete", $$"""{"id":"{{id}}"}""")).ShouldBeOk();
         deleted.ToJsonString().Should().Be("{}");
@@ -168,7 +166,7 @@ public abstract class AppEndpointTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Load_all_lists_created_apps()
     {
-        var id = NewId();
+        var id = TestApps.NewId();
         await Create($$"""{"id":"{{id}}","name":"Listed"}""");
         var all = await (await client.GetAsync("/v1/mgmt/outbound/apps")).ShouldBeOk();
         all["apps"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Should().Contain(id);

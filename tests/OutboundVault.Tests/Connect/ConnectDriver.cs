@@ -29,8 +29,6 @@ sealed class ConnectDriver(VaultFactory vault)
     /// <summary>The vault as a browser reaches it, with redirects left for the test to read.</summary>
     public HttpClient VaultBrowser { get; } = vault.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-    public static string NewId(string prefix = "app") => TestApps.NewId(prefix);
-
     /// <summary>An OAuth app for <paramref name="fake"/> with explicit endpoints, PKCE on and a default redirect URL.</summary>
     public Task<string> CreateAppAsync(FakeOAuthProvider fake, Action<JsonObject>? customize = null) =>
         Management.CreateAsync(TestApps.For(fake), customize);

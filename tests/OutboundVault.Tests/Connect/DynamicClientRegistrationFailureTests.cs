@@ -111,7 +111,7 @@ public abstract class DynamicClientRegistrationFailureTests(ConnectFixture fixtu
     [SkippableFact]
     public async Task Update_and_template_overrides_follow_the_same_rule()
     {
-        var id = ConnectDriver.NewId();
+        var id = TestApps.NewId();
         await (await driver.Management.PostJson("/v1/mgmt/outbound/app/create",
             new { id, name = "MCP", useDcr = true, dcrUrl = "https://mcp.example.com/register" })).ShouldBeOk();
 

@@ -16,13 +16,11 @@ public abstract class JavaSdkDialectTests(VaultFixture fixture)
     readonly JavaSdkWire java = new(fixture.Vault.CreateClient());
     readonly TokenApi api = new(fixture.Management);
 
-    static string NewId() => TokenApi.NewId("java");
-
     async Task<JsonObject> Load(string id) => (await (await fixture.Management.GetAsync($"{Outbound}/app/{id}")).ShouldBeOk())["app"]!.AsObject();
 
     async Task<string> CreateFullApp()
     {
-        var id = NewId();
+        var id = TestApps.NewId("java");
         await (await fixture.Management.PostJson($"{Outbound}/app/create", new
         {
             id, name = "Before", description = "kept", clientId = "cid", clientSecret = "kept-secret", authorizationUrl = "https://p.example.com/authorize",
@@ -43,7 +41,7 @@ public abstract class JavaSdkDialectTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Create_with_an_id_answers_that_id_at_the_top_level()
     {
-        var id = NewId();
+        var id = TestApps.NewId("java");
 
         var body = await (await java.Post($"{Outbound}/app/create", $$"""{"id":"{{id}}","name":"Java App"}""")).ShouldBeOk();
 
@@ -70,7 +68,7 @@ public abstract class JavaSdkDialectTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Load_by_query_of_an_unknown_app_is_a_404()
     {
-        await (await java.Send(HttpMethod.Get, $"{Outbound}/app?id={NewId()}")).ShouldBeError(404, "E081404");
+        await (await java.Send(HttpMethod.Get, $"{Outbound}/app?id={TestApps.NewId("java")}")).ShouldBeError(404, "E081404");
     }
 
     [SkippableFact]
@@ -126,7 +124,7 @@ public abstract class JavaSdkDialectTests(VaultFixture fixture)
     [SkippableFact]
     public async Task An_unwrapped_update_of_an_unknown_app_is_a_404()
     {
-        await (await java.Post($"{Outbound}/app/update", $$"""{"id":"{{NewId()}}","name":"After"}""")).ShouldBeError(404, "E081404");
+        await (await java.Post($"{Outbound}/app/update", $$"""{"id":"{{TestApps.NewId("java")}}","name":"After"}""")).ShouldBeError(404, "E081404");
     }
 
     [SkippableFact]

@@ -103,7 +103,7 @@ public abstract class RemoteMcpServerAppTests(ConnectFixture fixture)
     {
         await using var authorizationServer = await FakeOAuthProvider.StartAsync();
         await using var resource = await MetadataServer.StartAsync(_ => new { resource = "http://127.0.0.1:9/elsewhere", authorization_servers = new[] { authorizationServer.Issuer } });
-        var id = ConnectDriver.NewId("remote");
+        var id = TestApps.NewId("remote");
 
         var error = await (await driver.Management.PostJson(Create, new { mcpServerUrl = resource.BaseUrl + "/mcp", id })).ShouldBeError(400, "E011003");
 
@@ -155,7 +155,7 @@ public abstract class RemoteMcpServerAppTests(ConnectFixture fixture)
 
     async Task<string> CreateAsync(ExampleMcpServerProcess mcp)
     {
-        var id = ConnectDriver.NewId("remote");
+        var id = TestApps.NewId("remote");
         await (await driver.Management.PostJson(Create, new { mcpServerUrl = mcp.McpUrl, id })).ShouldBeOk();
         return id;
     }

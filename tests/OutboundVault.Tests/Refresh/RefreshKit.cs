@@ -35,7 +35,7 @@ sealed class RefreshKit : IAsyncDisposable
     {
         var fake = await FakeOAuthProvider.StartAsync(options);
         var management = vault.CreateManagementClient();
-        var appId = NewId("rapp");
+        var appId = TestApps.NewId("rapp");
         await (await management.PostJson($"{Outbound}/app/create", new
         {
             id = appId,
@@ -49,16 +49,14 @@ sealed class RefreshKit : IAsyncDisposable
         return new RefreshKit(vault, management, fake, appId);
     }
 
-    public static string NewId(string prefix) => TestApps.NewId(prefix);
-
     /// <summary>Stores a token for a new user, as an upload would; its refresh token is live at the fake.</summary>
     public async Task<OutboundToken> SeedAsync(DateTime? expiresAt, bool withRefreshToken = true, string? userId = null, string kind = TokenKinds.OAuth)
     {
         using var scope = Vault.Services.CreateScope();
         var store = scope.ServiceProvider.GetRequiredService<TokenStore>();
         var grant = kind == TokenKinds.ApiKey
-            ? Grant.ApiKey(AppId, TokenOwner.User(userId ?? NewId("user")), "key-" + Guid.NewGuid().ToString("N"))
-            : new Grant(AppId, TokenOwner.User(userId ?? NewId("user")), TokenKinds.OAuth, "at_seed_" + Guid.NewGuid().ToString("N"),
+            ? Grant.ApiKey(AppId, TokenOwner.User(userId ?? TestApps.NewId("user")), "key-" + Guid.NewGuid().ToString("N"))
+            : new Grant(AppId, TokenOwner.User(userId ?? TestApps.NewId("user")), TokenKinds.OAuth, "at_seed_" + Guid.NewGuid().ToString("N"),
                 withRefreshToken ? Fake.IssueRefreshToken("read") : null, "Bearer", expiresAt, ["read"]);
         return await store.SaveAsync(grant, CancellationToken.None);
     }

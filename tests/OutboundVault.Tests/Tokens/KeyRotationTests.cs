@@ -54,7 +54,7 @@ public abstract class KeyRotationTests(VaultFixture fixture)
     {
         var onA = new TokenApi(fixture.Management);
         var secret = TokenApi.Secret("client");
-        var app = TokenApi.NewId("rot");
+        var app = TestApps.NewId("rot");
         await (await onA.Post("app/create", new { id = app, name = "rot", clientSecret = secret, tokenUrl = TokenApi.LoopbackTokenUrl })).ShouldBeOk();
         var keys = await onA.CreateApiKeyApp();
         var (access, refresh) = (TokenApi.Secret("access"), TokenApi.Secret("refresh"));

@@ -12,8 +12,6 @@ public sealed class TokenApi(HttpClient client)
 
     public HttpClient Client => client;
 
-    public static string NewId(string prefix) => TestApps.NewId(prefix);
-
     /// <summary>A secret-looking value unique to one test, easy to search for in files, dumps and logs.</summary>
     public static string Secret(string what) => $"{what}-SECRET-{Guid.NewGuid():N}";
 

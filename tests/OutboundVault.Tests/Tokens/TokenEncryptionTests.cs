@@ -25,9 +25,9 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Raw_storage_holds_no_secret_in_plaintext()
     {
-        var owner = TokenApi.NewId("owner");
+        var owner = TestApps.NewId("owner");
         var secrets = new[] { "client", "access", "refresh", "tenant-access", "apikey", "tenant-apikey" }.ToDictionary(k => k, TokenApi.Secret);
-        var app = TokenApi.NewId("enc");
+        var app = TestApps.NewId("enc");
         await (await api.Post("app/create", new { id = app, name = "enc", clientSecret = secrets["client"], tokenUrl = TokenApi.LoopbackTokenUrl })).ShouldBeOk();
         var keys = await api.CreateApiKeyApp();
         await api.UploadUserToken(new { appId = app, userId = owner, accessToken = secrets["access"], refreshToken = secrets["refresh"] });
@@ -48,7 +48,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     public async Task Tampered_ciphertext_fails_closed_with_the_error_body_and_a_log_line_without_secrets()
     {
         var app = await api.CreateOAuthApp();
-        var user = TokenApi.NewId("user");
+        var user = TestApps.NewId("user");
         var access = TokenApi.Secret("access");
         await api.UploadUserToken(new { appId = app, userId = user, accessToken = access });
         var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();
@@ -70,7 +70,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     public async Task A_row_moved_to_another_owner_or_app_fails_closed()
     {
         var (app, other) = (await api.CreateOAuthApp(), await api.CreateOAuthApp());
-        var (victim, attacker) = (TokenApi.NewId("victim"), TokenApi.NewId("attacker"));
+        var (victim, attacker) = (TestApps.NewId("victim"), TestApps.NewId("attacker"));
         var (access, refresh) = (TokenApi.Secret("access"), TokenApi.Secret("refresh"));
         await api.UploadUserToken(new { appId = app, userId = victim, accessToken = access, refreshToken = refresh });
         var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = victim }))["id"]!.GetValue<string>();
@@ -95,7 +95,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     public async Task A_tampered_refresh_token_fails_only_when_it_is_asked_for()
     {
         var app = await api.CreateOAuthApp();
-        var user = TokenApi.NewId("user");
+        var user = TestApps.NewId("user");
         await api.UploadUserToken(new { appId = app, userId = user, accessToken = "visible", refreshToken = TokenApi.Secret("refresh") });
         var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();
         await Sql($"""UPDATE outbound_tokens SET "RefreshTokenCipher" = {"v1:test1:AAAA"} WHERE "Id" = {id}""");
@@ -109,7 +109,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     public async Task Ciphertext_swapped_between_two_tokens_of_one_owner_and_app_fails_closed()
     {
         var app = await api.CreateOAuthApp();
-        var user = TokenApi.NewId("user");
+        var user = TestApps.NewId("user");
         await api.UploadUserToken(new { appId = app, userId = user, accessToken = TokenApi.Secret("read"), scopes = new[] { "read" } });
         await api.UploadUserToken(new { appId = app, userId = user, accessToken = TokenApi.Secret("write"), scopes = new[] { "write" } });
         var readId = (await api.Fetch("app/user/token", new { appId = app, userId = user, scopes = new[] { "read" } }))["id"]!.GetValue<string>();
@@ -126,7 +126,7 @@ public abstract class TokenEncryptionTests(VaultFixture fixture)
     public async Task A_v1_envelope_still_opens_and_the_reencrypt_command_reseals_it_bound_to_its_row()
     {
         var app = await api.CreateOAuthApp();
-        var user = TokenApi.NewId("user");
+        var user = TestApps.NewId("user");
         var access = TokenApi.Secret("access");
         await api.UploadUserToken(new { appId = app, userId = user, accessToken = "placeholder" });
         var id = (await api.Fetch("app/user/token/latest", new { appId = app, userId = user }))["id"]!.GetValue<string>();

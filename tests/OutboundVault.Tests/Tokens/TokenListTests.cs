@@ -18,7 +18,7 @@ public abstract class TokenListTests(VaultFixture fixture)
     [SkippableFact]
     public async Task Apps_with_user_token_lists_apps_where_the_matching_fetch_finds_a_valid_token()
     {
-        var user = TokenApi.NewId("user");
+        var user = TestApps.NewId("user");
         var (a, b, c, keys) = (await api.CreateOAuthApp(), await api.CreateOAuthApp(), await api.CreateOAuthApp(), await api.CreateApiKeyApp());
         await api.UploadUserToken(new { appId = b, userId = user, accessToken = "x" });
         await api.UploadUserToken(new { appId = a, userId = user, accessToken = "x" });
