@@ -48,7 +48,7 @@ try
     // Seed every row in one transaction, so the storm starts at one instant (the commit).
     var db = new PostgresVaultDbContext(new DbContextOptionsBuilder<PostgresVaultDbContext>().UseNpgsql(connectionString).Options);
     // The seeding is not an operator's action: its audit records stay in this process and are dropped.
-    var store = new TokenStore(db, new SecretProtector(new KeyRing([KeyRing.Parse(encryptionKey, 0)]), NullLogger<SecretProtector>.Instance),
+    var store = new TokenStore(db, new PostgresPreparedReads(db), new SecretProtector(new KeyRing([KeyRing.Parse(encryptionKey, 0)]), NullLogger<SecretProtector>.Instance),
         TimeProvider.System, new OutboundVault.Audit.AuditLog(new Microsoft.AspNetCore.Http.HttpContextAccessor(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new OutboundVault.Audit.AuditOptions())));
     var seededAt = DateTime.UtcNow;
     var expiries = new Dictionary<string, DateTime>(count);

@@ -12,9 +12,15 @@ static class DataModule
         services.AddSettings<DatabaseOptions>().Configure(o => o.DataDirectory = options.DataDirectory);
         var connectionString = options.EffectiveConnectionString;
         if (options.IsPostgres)
+        {
             services.AddDbContextPool<VaultDbContext, PostgresVaultDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)));
+            services.AddScoped<PreparedReads, PostgresPreparedReads>();
+        }
         else
+        {
             services.AddDbContextPool<VaultDbContext, SqliteVaultDbContext>(o => o.UseSqlite(connectionString));
+            services.AddSingleton<PreparedReads>(_ => new SqlitePreparedReads(connectionString)); // the container disposes it
+        }
         services.AddHealthChecks().AddDbContextCheck<VaultDbContext>("database", tags: ["ready"]);
         return services;
     }

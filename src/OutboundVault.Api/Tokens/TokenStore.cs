@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using OutboundVault.Data;
 using OutboundVault.Errors;
 using OutboundVault.Security;
@@ -11,9 +9,8 @@ namespace OutboundVault.Tokens;
 /// Owns the token rows: which grant a new one replaces, how secrets are sealed to their row, and which
 /// token a fetch sees. Endpoints, the connect flow and the refresh engine all go through it.
 /// </summary>
-sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvider clock, Audit.AuditLog audit)
+sealed class TokenStore(VaultDbContext db, PreparedReads reads, SecretProtector protector, TimeProvider clock, Audit.AuditLog audit)
 {
-
     public static string NewId() => RandomIds.New("OT", 26);
 
     public static string ScopeKeyOf(IEnumerable<string> scopes) =>
@@ -142,21 +139,6 @@ sealed class TokenStore(VaultDbContext db, SecretProtector protector, TimeProvid
         SecretContext.Token(token.AppId, token.UserId, token.TenantId, token.Id, column);
 
     /// <summary>An owner's tokens for an app, newest first (the fetch path's one indexed query).</summary>
-    public async Task<List<OutboundToken>> ListForOwnerAsync(string appId, TokenOwner owner, CancellationToken ct)
-    {
-        var tokens = new List<OutboundToken>(1);
-        var query = OwnerTokens.GetValue(db.Model, _ => CompileOwnerTokens());
-        await foreach (var token in query(db, appId, owner.UserId, owner.TenantId).WithCancellation(ct)) tokens.Add(token);
-        return tokens;
-    }
-
-    // Every fetch runs this query: compiled, it skips EF's per-call query-cache lookup. A compiled query
-    // is bound to one model, and each provider (and each test host) has its own, hence one per model.
-    static readonly ConditionalWeakTable<IModel, Func<VaultDbContext, string, string, string, IAsyncEnumerable<OutboundToken>>> OwnerTokens = new();
-
-    static Func<VaultDbContext, string, string, string, IAsyncEnumerable<OutboundToken>> CompileOwnerTokens() =>
-        EF.CompileAsyncQuery<VaultDbContext, string, string, string, OutboundToken>((db, appId, userId, tenantId) =>
-            db.Tokens.AsNoTracking()
-                .Where(t => t.AppId == appId && t.UserId == userId && t.TenantId == tenantId)
-                .OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id));
+    public Task<List<OutboundToken>> ListForOwnerAsync(string appId, TokenOwner owner, CancellationToken ct) =>
+        reads.ListAsync(OwnerTokensQuery.Sql, OwnerTokensQuery.Arguments(appId, owner), OwnerTokensQuery.Read, ct);
 }
