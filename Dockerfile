@@ -10,9 +10,11 @@ WORKDIR /src
 # Restore first, from the files that decide it, so source edits reuse the cached layer.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/OutboundVault.Api/OutboundVault.Api.csproj src/OutboundVault.Api/
-RUN dotnet restore src/OutboundVault.Api/OutboundVault.Api.csproj
+# The project publishes ReadyToRun, which is compiled for one platform: the image's.
+ARG TARGETARCH
+RUN dotnet restore src/OutboundVault.Api/OutboundVault.Api.csproj -a "$TARGETARCH"
 COPY . .
-RUN dotnet publish src/OutboundVault.Api -c Release -o /app --no-restore -p:UseAppHost=false
+RUN dotnet publish src/OutboundVault.Api -c Release -a "$TARGETARCH" --no-restore -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 ENV DataDirectory=/data \

@@ -60,7 +60,7 @@ command -v node >/dev/null || die "node is required"
 command -v dotnet >/dev/null || die "dotnet is required"
 if ! command -v wrk >/dev/null; then
   [[ $(id -u) -eq 0 ]] || die "wrk is required (apt-get install -y wrk)"
-  apt-get install -y -q wrk >/dev/null || die "apt-get install wrk failed"
+  { apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null || die "apt-get install wrk failed"
 fi
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'; }
 

@@ -11,7 +11,7 @@ using OutboundVault.Tokens;
 using OutboundVault.Webhooks;
 
 // One module per feature folder, each with its Add and Map in Module.cs (docs/architecture.md).
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(SettingsDirectory.ReadOnce(args));
 builder.UseSettingsDirectory().AddVaultLogging(toStandardError: VaultCommands.IsCommand(args)).LimitRequestBodies();
 
 builder.Services
