@@ -10,11 +10,11 @@ WORKDIR /src
 # Restore first, from the files that decide it, so source edits reuse the cached layer.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/OutboundVault.Api/OutboundVault.Api.csproj src/OutboundVault.Api/
-# The project publishes ReadyToRun, which is compiled for one platform: the image's.
-ARG TARGETARCH
-RUN dotnet restore src/OutboundVault.Api/OutboundVault.Api.csproj -a "$TARGETARCH"
+RUN dotnet restore src/OutboundVault.Api/OutboundVault.Api.csproj
 COPY . .
-RUN dotnet publish src/OutboundVault.Api -c Release -a "$TARGETARCH" --no-restore -o /app -p:UseAppHost=false
+# The project publishes ReadyToRun, compiled for the platform it is built on (the image's): the publish restores
+# that platform's compiler on top of the layer above.
+RUN dotnet publish src/OutboundVault.Api -c Release -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 ENV DataDirectory=/data \

@@ -17,7 +17,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     readonly ConcurrentQueue<string> registrationRequests = new();
     readonly ConcurrentDictionary<string, bool> accessTokens = new(StringComparer.Ordinal);
     FakeTokenRequest? lastTokenRequest;
-    int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests;
+    int refreshCalls, codeExchanges, revocations, invalidGrants, discoveryRequests, totalRequests, tokenRequestsInFlight, mostTokenRequestsInFlight;
     int discoveryFailuresLeft;
 
     /// <summary>The error_description of an injected <see cref="FakeRegistrationFailure.Rejected"/>: must never reach a caller.</summary>
@@ -48,6 +48,9 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     public string ProfileUrl => BaseUrl + "/profile";
 
     public int RefreshCalls => Volatile.Read(ref refreshCalls);
+
+    /// <summary>The most token requests this provider was answering at one time.</summary>
+    public int MostTokenRequestsInFlight => Volatile.Read(ref mostTokenRequestsInFlight);
     public int CodeExchanges => Volatile.Read(ref codeExchanges);
     public int Revocations => Volatile.Read(ref revocations);
     public int InvalidGrants => Volatile.Read(ref invalidGrants);
@@ -181,6 +184,22 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     }
 
     internal void CountInvalidGrant() => Interlocked.Increment(ref invalidGrants);
+
+    /// <summary>A token request arrives: returns what to dispose when its answer is written.</summary>
+    internal IDisposable TokenRequestInFlight()
+    {
+        var now = Interlocked.Increment(ref tokenRequestsInFlight);
+        for (var most = Volatile.Read(ref mostTokenRequestsInFlight); now > most; most = Volatile.Read(ref mostTokenRequestsInFlight))
+        {
+            if (Interlocked.CompareExchange(ref mostTokenRequestsInFlight, now, most) == most) break;
+        }
+        return new Departure(this);
+    }
+
+    sealed class Departure(FakeOAuthProvider fake) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref fake.tokenRequestsInFlight);
+    }
 
     internal void CountRevocation() => Interlocked.Increment(ref revocations);
 

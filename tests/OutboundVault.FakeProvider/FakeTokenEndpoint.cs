@@ -9,6 +9,7 @@ static class FakeTokenEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext http, FakeOAuthProvider fake)
     {
+        using var inFlight = fake.TokenRequestInFlight();
         var options = fake.Options;
         var form = (await http.Request.ReadFormAsync(http.RequestAborted))
             .ToDictionary(field => field.Key, field => field.Value.ToString(), StringComparer.Ordinal);

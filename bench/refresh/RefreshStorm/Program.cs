@@ -89,6 +89,17 @@ try
     var stats = await http.GetFromJsonAsync<JsonElement>(options.FakeUrl + "/stats");
     var calls = stats.GetProperty("refreshCalls").GetInt32();
     var invalidGrants = stats.GetProperty("invalidGrants").GetInt32();
+    // The provider's answer time as a client sees it (its latency plus HTTP), for the ceiling MaxConcurrency / answer time:
+    // a probe the token endpoint refuses after its latency, counted as neither a refresh nor an invalid_grant.
+    var probes = new List<double>();
+    for (var i = 0; i < 50; i++)
+    {
+        var sent = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var probe = await http.PostAsync(options.FakeUrl + "/token", new FormUrlEncodedContent([KeyValuePair.Create("grant_type", "latency_probe")]));
+        probes.Add(System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+    }
+    var slots = options.Instances * (options.Settings.TryGetValue("Refresh__MaxConcurrency", out var set)
+        ? int.Parse(set, CultureInfo.InvariantCulture) : new OutboundVault.Refresh.RefreshOptions().MaxConcurrency);
     var done = rows.Where(r => r.LastRefreshAt is not null).Select(r => r.LastRefreshAt!.Value).ToList();
     var expiredFirst = rows.Count(r => r.LastRefreshAt is null || r.LastRefreshAt > expiries[r.Id]);
     var first = done.Count > 0 ? done.Min() : t0;
@@ -108,6 +119,10 @@ try
         ["failedAttemptsRecorded"] = rows.Sum(r => r.RefreshAttempts),
         ["needsReconnect"] = rows.Count(r => r.Status == TokenStatuses.NeedsReconnect),
         ["refreshesPerSecond"] = Math.Round(done.Count / Math.Max(allRefreshedAfter, 0.001), 1),
+        ["refreshSlots"] = slots,
+        ["providerAnswerMs"] = Math.Round(probes.Average(), 1),
+        // Of the ceiling slots / answer time: 1.0 would mean the vault's own work per refresh costs nothing.
+        ["ofAnswerTimeCeiling"] = Math.Round(done.Count / Math.Max(allRefreshedAfter, 0.001) / (slots * 1000 / probes.Average()), 2),
     };
     if (killedAt is not null)
     {

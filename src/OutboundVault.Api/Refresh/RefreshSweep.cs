@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OutboundVault.Apps;
 using OutboundVault.Data;
 using OutboundVault.Tokens;
 
@@ -12,7 +14,9 @@ sealed record SweepResult(int Claimed, int Refreshed, int Failed, int Dead, int 
 /// <summary>
 /// One worker iteration: claims batches of valid, refreshable tokens that expire within Refresh:Margin
 /// (soonest first; not backing off; attempts below the cap; lease free) and refreshes them with bounded
-/// concurrency, until none is due. Claimed rows are leased, so other instances' sweeps take other rows.
+/// concurrency, until none is due. Claimed rows are leased, so other instances' sweeps take other rows. The next
+/// batch is claimed as soon as the refreshes have taken every row of the last one, so the Refresh:MaxConcurrency
+/// slots stay busy across batches instead of waiting on each batch's slowest refresh.
 /// </summary>
 sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordinator, IOptions<RefreshOptions> options, TimeProvider clock, ILogger<RefreshSweep> logger)
 {
@@ -21,47 +25,34 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
         var started = clock.GetTimestamp();
         var counts = new int[Enum.GetValues<RefreshOutcome>().Length];
         var failures = 0;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var batches = new List<Batch>();
         var o = options.Value;
-        while (!ct.IsCancellationRequested)
+        try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
-            var readAt = Now();
-            var candidates = await DueAsync(db, o, ct);
-            // A row that comes back in the same iteration could not be settled (its failure could not be
-            // recorded): leave it for the next iteration rather than spin.
-            candidates.RemoveAll(id => !seen.Add(id));
-            if (candidates.Count == 0) break;
-
-            var claim = Leases.NewClaim();
-            await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), Recently(readAt, o), o.LeaseDuration, ct);
-            var claimed = await db.Tokens.AsNoTracking().Where(t => candidates.Contains(t.Id) && t.LeaseOwner == claim)
-                .OrderBy(t => t.AccessTokenExpiresAt).ToListAsync(ct);
-            var appIds = claimed.Select(t => t.AppId).Distinct().ToList();
-            var apps = await db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
-            try
-            {
-                await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrency, CancellationToken = ct },
-                    async (row, token) =>
+            await Parallel.ForEachAsync(ClaimAsync(o, batches, ct), new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrency, CancellationToken = ct },
+                async (claimed, token) =>
+                {
+                    try
                     {
-                        try
-                        {
-                            var result = await coordinator.RefreshClaimedAsync(row, claim, apps.GetValueOrDefault(row.AppId), token);
-                            Interlocked.Increment(ref counts[(int)result.Outcome]);
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            // One bad token must not stop the batch.
-                            Interlocked.Increment(ref failures);
-                            logger.LogWarning("Refreshing token {TokenId} failed unexpectedly ({ExceptionType})", row.Id, ex.GetType().Name);
-                        }
-                    });
-            }
-            finally
-            {
-                await ReleaseLeftoversAsync(db, claimed.ConvertAll(t => t.Id), claim);
-            }
+                        var result = await coordinator.RefreshClaimedAsync(claimed.Row, claimed.Batch.Claim, claimed.Batch.AppOf(claimed.Row), token);
+                        Interlocked.Increment(ref counts[(int)result.Outcome]);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // One bad token must not stop the batch.
+                        Interlocked.Increment(ref failures);
+                        logger.LogWarning("Refreshing token {TokenId} failed unexpectedly ({ExceptionType})", claimed.Row.Id, ex.GetType().Name);
+                    }
+                    finally
+                    {
+                        if (claimed.Batch.Finish()) await ReleaseLeftoversAsync(claimed.Batch);
+                    }
+                });
+        }
+        finally
+        {
+            // Batches whose rows were not all taken (the iteration was stopped) still hold their leases.
+            foreach (var batch in batches.Where(b => !b.Finished)) await ReleaseLeftoversAsync(batch);
         }
 
         var result = new SweepResult(
@@ -75,6 +66,57 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
             result.Claimed, result.Refreshed, result.Failed, result.Dead, result.Skipped, clock.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
+
+    /// <summary>The claimed rows, a batch at a time; the parallel loop asks for the next one when a slot is free.</summary>
+    async IAsyncEnumerable<Claimed> ClaimAsync(RefreshOptions o, List<Batch> batches, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await ClaimBatchAsync(o, seen, ct);
+            if (batch is null) yield break;
+            batches.Add(batch);
+            foreach (var row in batch.Rows) yield return new Claimed(row, batch);
+        }
+    }
+
+    async Task<Batch?> ClaimBatchAsync(RefreshOptions o, HashSet<string> seen, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var readAt = Now();
+        var candidates = await DueAsync(db, o, ct);
+        // A row that comes back in the same iteration could not be settled (its failure could not be
+        // recorded): leave it for the next iteration rather than spin.
+        candidates.RemoveAll(id => !seen.Add(id));
+        if (candidates.Count == 0) return null;
+
+        var claim = Leases.NewClaim();
+        await TokenLeases.ClaimBatchAsync(db, candidates, claim, Now(), Recently(readAt, o), o.LeaseDuration, ct);
+        var rows = await db.Tokens.AsNoTracking().Where(t => candidates.Contains(t.Id) && t.LeaseOwner == claim)
+            .OrderBy(t => t.AccessTokenExpiresAt).ToListAsync(ct);
+        var appIds = rows.Select(t => t.AppId).Distinct().ToList();
+        var apps = await db.Apps.AsNoTracking().Where(a => appIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
+        // Every candidate may have been claimed by another instance meanwhile: an empty batch, and on to the next.
+        return new Batch(claim, rows, apps);
+    }
+
+    /// <summary>One batch claim: its rows, their apps, and how many of its refreshes have yet to finish.</summary>
+    sealed class Batch(string claim, List<OutboundToken> rows, Dictionary<string, OutboundApp> apps)
+    {
+        int unfinished = rows.Count;
+
+        public string Claim => claim;
+        public List<OutboundToken> Rows => rows;
+        public bool Finished => Volatile.Read(ref unfinished) <= 0;
+
+        public OutboundApp? AppOf(OutboundToken row) => apps.GetValueOrDefault(row.AppId);
+
+        /// <summary>One refresh of the batch is over; true for the last one.</summary>
+        public bool Finish() => Interlocked.Decrement(ref unfinished) == 0;
+    }
+
+    sealed record Claimed(OutboundToken Row, Batch Batch);
 
     Task<List<string>> DueAsync(VaultDbContext db, RefreshOptions o, CancellationToken ct)
     {
@@ -96,12 +138,15 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
             .ToListAsync(ct);
     }
 
-    async Task ReleaseLeftoversAsync(VaultDbContext db, List<string> claimed, string claim)
+    /// <summary>Rows of the batch no refresh took over (skipped, or never started) go back at once.</summary>
+    async Task ReleaseLeftoversAsync(Batch batch)
     {
-        if (claimed.Count == 0) return;
+        if (batch.Rows.Count == 0) return;
         try
         {
-            await TokenLeases.ReleaseAsync(db, claimed, claim, CancellationToken.None);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            await TokenLeases.ReleaseAsync(db, batch.Rows.ConvertAll(t => t.Id), batch.Claim, CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {

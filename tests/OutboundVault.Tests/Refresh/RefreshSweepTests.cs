@@ -164,6 +164,22 @@ public abstract class RefreshSweepTests(ClockedRefreshVault fixture)
     }
 
     [SkippableFact]
+    public async Task The_next_batch_is_claimed_while_the_last_ones_refreshes_are_still_running()
+    {
+        await using var kit = await StartAsync(new FakeProviderOptions { Latency = TimeSpan.FromSeconds(2) });
+        for (var i = 0; i < 3; i++) await kit.SeedAsync(kit.Now.AddSeconds(30 + i));
+        await using var oneAtATime = fixture.Vault.WithWebHostBuilder(b => b
+            .UseSetting("Refresh:BatchSize", "1")
+            .UseSetting("Refresh:MaxConcurrency", "3")
+            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(fixture.Clock)));
+
+        var result = await oneAtATime.Services.GetRequiredService<RefreshWorker>().RunIterationAsync(default);
+
+        result!.Refreshed.Should().Be(3);
+        kit.Fake.MostTokenRequestsInFlight.Should().Be(3, "three batches of one share the three refresh slots");
+    }
+
+    [SkippableFact]
     public async Task Cancelling_an_iteration_stops_it_promptly_and_releases_its_claims()
     {
         await using var kit = await StartAsync(new FakeProviderOptions { Latency = TimeSpan.FromSeconds(30) });
