@@ -100,7 +100,7 @@ sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock, IOptions<Au
         var parameters = Enumerable.Range(0, 8).Select(i =>
         {
             var parameter = insert.CreateParameter();
-            parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameter.ParameterName = PreparedReads.ParameterName(i);
             insert.Parameters.Add(parameter);
             return parameter;
         }).ToArray();

@@ -15,7 +15,8 @@ abstract class PreparedReads
 {
     public abstract Task<List<T>> ListAsync<T>(string sql, string[] arguments, Func<DbDataReader, T> readRow, CancellationToken ct);
 
-    protected static string Name(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The name of the statement's parameter at <paramref name="index"/>: <c>@p0</c>, <c>@p1</c>, …</summary>
+    public static string ParameterName(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> readRow, CancellationToken ct)
     {
@@ -43,7 +44,7 @@ sealed class PostgresPreparedReads(VaultDbContext db) : PreparedReads
             for (var i = 0; i < arguments.Length; i++)
             {
                 var parameter = command.CreateParameter();
-                parameter.ParameterName = Name(i);
+                parameter.ParameterName = ParameterName(i);
                 parameter.Value = arguments[i];
                 command.Parameters.Add(parameter);
             }
@@ -112,7 +113,7 @@ sealed class SqlitePreparedReads(string connectionString) : PreparedReads, IDisp
             if (commands.TryGetValue(sql, out var command)) return command;
             command = connection.CreateCommand();
             command.CommandText = sql;
-            for (var i = 0; i < parameterCount; i++) command.Parameters.Add(new SqliteParameter(Name(i), SqliteType.Text));
+            for (var i = 0; i < parameterCount; i++) command.Parameters.Add(new SqliteParameter(ParameterName(i), SqliteType.Text));
             command.Prepare();
             commands.Add(sql, command);
             return command;
