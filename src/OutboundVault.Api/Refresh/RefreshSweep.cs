@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OutboundVault.Apps;
@@ -25,11 +26,11 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
         var started = clock.GetTimestamp();
         var counts = new int[Enum.GetValues<RefreshOutcome>().Length];
         var failures = 0;
-        var batches = new List<Batch>();
+        var claims = new Claims();
         var o = options.Value;
         try
         {
-            await Parallel.ForEachAsync(ClaimAsync(o, batches, ct), new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrency, CancellationToken = ct },
+            await Parallel.ForEachAsync(ClaimAsync(o, claims, ct), new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrency, CancellationToken = ct },
                 async (claimed, token) =>
                 {
                     try
@@ -52,8 +53,10 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
         finally
         {
             // Batches whose rows were not all taken (the iteration was stopped) still hold their leases.
-            foreach (var batch in batches.Where(b => !b.Finished)) await ReleaseLeftoversAsync(batch);
+            foreach (var batch in claims.Batches.Where(b => !b.Finished)) await ReleaseLeftoversAsync(batch);
         }
+        // Only now that the refreshes in flight are over: the iteration failed, and the worker says so.
+        claims.Failure?.Throw();
 
         var result = new SweepResult(
             Claimed: counts.Sum() + failures,
@@ -67,17 +70,37 @@ sealed class RefreshSweep(IServiceScopeFactory scopes, RefreshCoordinator coordi
         return result;
     }
 
-    /// <summary>The claimed rows, a batch at a time; the parallel loop asks for the next one when a slot is free.</summary>
-    async IAsyncEnumerable<Claimed> ClaimAsync(RefreshOptions o, List<Batch> batches, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The claimed rows, a batch at a time; the parallel loop asks for the next one when a slot is free. A claim that
+    /// fails (the database is away) ends the rows instead of throwing: a throw would cancel the refreshes in flight,
+    /// whose provider may already have rotated their refresh tokens.
+    /// </summary>
+    async IAsyncEnumerable<Claimed> ClaimAsync(RefreshOptions o, Claims claims, [EnumeratorCancellation] CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (!ct.IsCancellationRequested)
         {
-            var batch = await ClaimBatchAsync(o, seen, ct);
+            Batch? batch;
+            try
+            {
+                batch = await ClaimBatchAsync(o, seen, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                claims.Failure = ExceptionDispatchInfo.Capture(ex);
+                batch = null;
+            }
             if (batch is null) yield break;
-            batches.Add(batch);
+            claims.Batches.Add(batch);
             foreach (var row in batch.Rows) yield return new Claimed(row, batch);
         }
+    }
+
+    /// <summary>The batches one iteration claimed, and what stopped the claiming early, if anything did.</summary>
+    sealed class Claims
+    {
+        public List<Batch> Batches { get; } = [];
+        public ExceptionDispatchInfo? Failure { get; set; }
     }
 
     async Task<Batch?> ClaimBatchAsync(RefreshOptions o, HashSet<string> seen, CancellationToken ct)
