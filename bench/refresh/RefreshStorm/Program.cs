@@ -105,6 +105,8 @@ try
     var first = done.Count > 0 ? done.Min() : t0;
     var last = done.Count > 0 ? done.Max() : t0;
     var allRefreshedAfter = (last - t0).TotalSeconds;
+    var perSecond = done.Count / Math.Max(allRefreshedAfter, 0.001);
+    var answerMs = probes.Average();
     var report = new Dictionary<string, object>
     {
         ["tokens"] = count,
@@ -118,11 +120,11 @@ try
         ["expiredBeforeRefresh"] = expiredFirst,
         ["failedAttemptsRecorded"] = rows.Sum(r => r.RefreshAttempts),
         ["needsReconnect"] = rows.Count(r => r.Status == TokenStatuses.NeedsReconnect),
-        ["refreshesPerSecond"] = Math.Round(done.Count / Math.Max(allRefreshedAfter, 0.001), 1),
+        ["refreshesPerSecond"] = Math.Round(perSecond, 1),
         ["refreshSlots"] = slots,
-        ["providerAnswerMs"] = Math.Round(probes.Average(), 1),
+        ["providerAnswerMs"] = Math.Round(answerMs, 1),
         // Of the ceiling slots / answer time: 1.0 would mean the vault's own work per refresh costs nothing.
-        ["ofAnswerTimeCeiling"] = Math.Round(done.Count / Math.Max(allRefreshedAfter, 0.001) / (slots * 1000 / probes.Average()), 2),
+        ["ofAnswerTimeCeiling"] = Math.Round(perSecond / (slots * 1000 / answerMs), 2),
     };
     if (killedAt is not null)
     {

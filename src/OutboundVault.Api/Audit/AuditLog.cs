@@ -97,13 +97,7 @@ sealed class AuditLog(IHttpContextAccessor http, TimeProvider clock, IOptions<Au
         await using var insert = db.Database.GetDbConnection().CreateCommand();
         insert.Transaction = transaction.GetDbTransaction();
         insert.CommandText = $"INSERT INTO audit_records ({Columns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7)";
-        var parameters = Enumerable.Range(0, 8).Select(i =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = PreparedReads.ParameterName(i);
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
+        var parameters = PreparedReads.AddParameters(insert, 8);
         foreach (var record in batch)
         {
             parameters[0].Value = record.Time;

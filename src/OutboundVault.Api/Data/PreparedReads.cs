@@ -15,8 +15,14 @@ abstract class PreparedReads
 {
     public abstract Task<List<T>> ListAsync<T>(string sql, string[] arguments, Func<DbDataReader, T> readRow, CancellationToken ct);
 
-    /// <summary>The name of the statement's parameter at <paramref name="index"/>: <c>@p0</c>, <c>@p1</c>, …</summary>
-    public static string ParameterName(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Gives the command its parameters <c>@p0</c> … <c>@p{count - 1}</c>, to be given values in that order.</summary>
+    public static DbParameter[] AddParameters(DbCommand command, int count) => Enumerable.Range(0, count).Select(i =>
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        command.Parameters.Add(parameter);
+        return parameter;
+    }).ToArray();
 
     protected static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> readRow, CancellationToken ct)
     {
@@ -41,13 +47,8 @@ sealed class PostgresPreparedReads(VaultDbContext db) : PreparedReads
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            for (var i = 0; i < arguments.Length; i++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = ParameterName(i);
-                parameter.Value = arguments[i];
-                command.Parameters.Add(parameter);
-            }
+            var parameters = AddParameters(command, arguments.Length);
+            for (var i = 0; i < arguments.Length; i++) parameters[i].Value = arguments[i];
             return await ReadAllAsync(command, readRow, ct);
         }
         finally
@@ -113,7 +114,7 @@ sealed class SqlitePreparedReads(string connectionString) : PreparedReads, IDisp
             if (commands.TryGetValue(sql, out var command)) return command;
             command = connection.CreateCommand();
             command.CommandText = sql;
-            for (var i = 0; i < parameterCount; i++) command.Parameters.Add(new SqliteParameter(ParameterName(i), SqliteType.Text));
+            AddParameters(command, parameterCount);
             command.Prepare();
             commands.Add(sql, command);
             return command;

@@ -151,8 +151,8 @@ public abstract class RefreshSweepTests(ClockedRefreshVault fixture)
     {
         await using var kit = await StartAsync(new FakeProviderOptions { Latency = TimeSpan.FromMilliseconds(50) });
         for (var i = 0; i < 40; i++) await kit.SeedAsync(kit.Now.AddSeconds(30 + i));
-        await using var one = SmallBatches();
-        await using var two = SmallBatches();
+        await using var one = Batches(size: 5, concurrency: 2);
+        await using var two = Batches(size: 5, concurrency: 2);
 
         var results = await Task.WhenAll(
             one.Services.GetRequiredService<RefreshWorker>().RunIterationAsync(default),
@@ -168,10 +168,7 @@ public abstract class RefreshSweepTests(ClockedRefreshVault fixture)
     {
         await using var kit = await StartAsync(new FakeProviderOptions { Latency = TimeSpan.FromSeconds(2) });
         for (var i = 0; i < 3; i++) await kit.SeedAsync(kit.Now.AddSeconds(30 + i));
-        await using var oneAtATime = fixture.Vault.WithWebHostBuilder(b => b
-            .UseSetting("Refresh:BatchSize", "1")
-            .UseSetting("Refresh:MaxConcurrency", "3")
-            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(fixture.Clock)));
+        await using var oneAtATime = Batches(size: 1, concurrency: 3);
 
         var result = await oneAtATime.Services.GetRequiredService<RefreshWorker>().RunIterationAsync(default);
 
@@ -198,9 +195,10 @@ public abstract class RefreshSweepTests(ClockedRefreshVault fixture)
         kit.Secrets(row).Refresh.Should().Be(kit.Secrets(token).Refresh);
     }
 
-    Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> SmallBatches() => fixture.Vault.WithWebHostBuilder(b => b
-        .UseSetting("Refresh:BatchSize", "5")
-        .UseSetting("Refresh:MaxConcurrency", "2")
+    /// <summary>Another vault on the fixture's database and clock, claiming <paramref name="size"/> rows at a time.</summary>
+    Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> Batches(int size, int concurrency) => fixture.Vault.WithWebHostBuilder(b => b
+        .UseSetting("Refresh:BatchSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("Refresh:MaxConcurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(fixture.Clock)));
 
     /// <summary>
